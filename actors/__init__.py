@@ -1,0 +1,1 @@
+"""pykka actors: the Supervisor, one UserSession actor per (chat, user), the Scheduler."""

@@ -1,0 +1,77 @@
+"""Every message the actors exchange: frozen dataclasses of plain values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pykka import Future
+
+from wordbot.transport.updates import Incoming
+
+__all__ = [
+    "Cleanup",
+    "HandleUpdate",
+    "Passivated",
+    "Pulse",
+    "SessionKey",
+    "StopSessions",
+    "SweepIdle",
+    "Tick",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionKey:
+    chat_id: int
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HandleUpdate:
+    """One Telegram update for a user's actor; `completion` resolves once it is handled."""
+
+    key: SessionKey
+    incoming: Incoming
+    completion: Future | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Passivated:
+    """A UserSession actor has stopped; buffered messages for its key may go to a new one."""
+
+    key: SessionKey
+    actor_urn: str
+
+
+@dataclass(frozen=True, slots=True)
+class SweepIdle:
+    """Passivate actors idle since before `now - actors.idle_seconds`."""
+
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StopSessions:
+    """Stop every UserSession actor, letting each finish its current message (shutdown)."""
+
+    timeout_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Pulse:
+    """The metronome's beat: the Scheduler runs its due jobs."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Time to look for users whose reminder slot is due."""
+
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cleanup:
+    """Time to delete expired sessions and passivate idle actors."""
+
+    now: datetime

@@ -1,0 +1,36 @@
+"""From a parsed update to the right place: a user's actor, or a short reply for group chats."""
+
+from __future__ import annotations
+
+import pykka
+
+from actors.messages import HandleUpdate, SessionKey
+from actors.services import Outbound
+from wordbot.rendering import vocabulary as texts
+from wordbot.transport.effects import AnswerCallback, SendText
+from wordbot.transport.updates import ButtonPress, CommandMessage, Incoming
+
+__all__ = ["Router"]
+
+
+class Router:
+    """Private chats go to the Supervisor; in groups the bot only says it works in private chats."""
+
+    def __init__(self, supervisor: pykka.ActorRef, outbound: Outbound) -> None:
+        self._supervisor = supervisor
+        self._outbound = outbound
+
+    def dispatch(self, incoming: Incoming) -> pykka.Future | None:
+        if incoming.chat_type != "private":
+            self._answer_group(incoming)
+            return None
+        completion = pykka.ThreadingFuture()
+        key = SessionKey(incoming.chat_id, incoming.user_id)
+        self._supervisor.tell(HandleUpdate(key, incoming, completion))
+        return completion
+
+    def _answer_group(self, incoming: Incoming) -> None:
+        if isinstance(incoming, CommandMessage):
+            self._outbound.perform(SendText(incoming.chat_id, texts.private_only()))
+        elif isinstance(incoming, ButtonPress):
+            self._outbound.perform(AnswerCallback(incoming.callback_query_id, texts.private_only()))

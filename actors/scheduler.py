@@ -1,0 +1,94 @@
+"""The Scheduler actor: its own `schedule.Scheduler` as a metronome for reminder ticks and cleanup."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pykka
+import schedule
+
+from actors.messages import Cleanup, Pulse, SweepIdle, Tick
+from actors.services import Services
+
+__all__ = ["Metronome", "Scheduler"]
+
+log = logging.getLogger(__name__)
+
+
+class Scheduler(pykka.ThreadingActor):
+    """Decides nothing by the wall clock: jobs only emit Tick/Cleanup with the injected clock's now."""
+
+    def __init__(self, services: Services, supervisor: pykka.ActorRef) -> None:
+        super().__init__()
+        self._services = services
+        self._supervisor = supervisor
+        self._schedule = schedule.Scheduler()
+
+    def on_start(self) -> None:
+        settings = self._services.settings
+        self._schedule.every(settings.scheduler.tick_seconds).seconds.do(
+            self._job("tick", lambda: self._on_tick(self._services.clock.now()))
+        )
+        self._schedule.every(settings.sessions.cleanup_interval_minutes).minutes.do(
+            self._job("cleanup", lambda: self._on_cleanup(self._services.clock.now()))
+        )
+        sweep_seconds = max(1, min(60, settings.actors.idle_seconds // 2))
+        self._schedule.every(sweep_seconds).seconds.do(
+            self._job("sweep", lambda: self._supervisor.tell(SweepIdle(self._services.clock.now())))
+        )
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case Pulse():
+                self._schedule.run_pending()
+            case Tick(now=now):
+                self._on_tick(now)
+            case Cleanup(now=now):
+                self._on_cleanup(now)
+            case _:
+                log.warning("scheduler: unknown message %r", message)
+        return None
+
+    def _job(self, name: str, run: Callable[[], None]) -> Callable[[], None]:
+        """A job that never raises: `schedule` would otherwise retry it on every pass."""
+
+        def guarded() -> None:
+            try:
+                run()
+            except Exception:
+                log.exception("scheduler: %s job failed", name)
+
+        return guarded
+
+    def _on_tick(self, now) -> None:
+        log.debug("scheduler: tick at %s (reminders are not implemented yet)", now)
+
+    def _on_cleanup(self, now) -> None:
+        self._supervisor.tell(SweepIdle(now))
+
+
+class Metronome:
+    """A daemon thread that tells an actor `Pulse()` every `interval` seconds until stopped."""
+
+    def __init__(self, target: pykka.ActorRef, interval: float = 1.0) -> None:
+        self._target = target
+        self._interval = interval
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="metronome", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._interval):
+            try:
+                self._target.tell(Pulse())
+            except pykka.ActorDeadError:
+                return

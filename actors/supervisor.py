@@ -1,0 +1,133 @@
+"""The Supervisor: routes messages by SessionKey to UserSession actors, starting and passivating them."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import pykka
+
+from actors.messages import HandleUpdate, Passivated, SessionKey, StopSessions, SweepIdle
+from actors.services import Services
+from actors.user_session import UserSession
+
+__all__ = ["Supervisor"]
+
+log = logging.getLogger(__name__)
+
+ActorFactory = Callable[[SessionKey, Services, pykka.ActorRef], pykka.ActorRef]
+
+
+def _start_user_session(key: SessionKey, services: Services, supervisor: pykka.ActorRef):
+    return UserSession.start(key, services, supervisor)
+
+
+@dataclass(slots=True)
+class _Live:
+    ref: pykka.ActorRef
+    last_used: datetime
+
+
+@dataclass(slots=True)
+class _Stopping:
+    """An actor asked to stop: messages for its key wait here until it has finished."""
+
+    actor_urn: str
+    buffered: list[Any] = field(default_factory=list)
+
+
+class Supervisor(pykka.ThreadingActor):
+    def __init__(self, services: Services, start_actor: ActorFactory = _start_user_session) -> None:
+        super().__init__()
+        self._services = services
+        self._start_actor = start_actor
+        self._live: OrderedDict[SessionKey, _Live] = OrderedDict()
+        self._stopping: dict[SessionKey, _Stopping] = {}
+
+    @property
+    def _settings(self):
+        return self._services.settings.actors
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case HandleUpdate(key=key):
+                self._deliver(key, message)
+            case Passivated(key=key, actor_urn=urn):
+                self._on_passivated(key, urn)
+            case SweepIdle(now=now):
+                self._sweep_idle(now)
+            case StopSessions(timeout_seconds=timeout):
+                self._stop_all(timeout)
+            case "live_count":
+                return len(self._live)
+            case _:
+                log.warning("supervisor: unknown message %r", message)
+        return None
+
+    def _deliver(self, key: SessionKey, message: Any) -> None:
+        stopping = self._stopping.get(key)
+        if stopping is not None:
+            stopping.buffered.append(message)
+            return
+        entry = self._live.get(key)
+        now = self._services.clock.now()
+        if entry is None:
+            entry = _Live(self._start_actor(key, self._services, self.actor_ref), now)
+            self._live[key] = entry
+            self._evict_beyond_limit()
+        else:
+            entry.last_used = now
+            self._live.move_to_end(key)
+        try:
+            entry.ref.tell(message)
+        except pykka.ActorDeadError:
+            log.warning("supervisor: actor for %s was dead; starting it again", key)
+            self._live.pop(key, None)
+            self._deliver(key, message)
+
+    def _evict_beyond_limit(self) -> None:
+        while len(self._live) > self._settings.max_live:
+            oldest = next(iter(self._live))
+            self._passivate(oldest)
+
+    def _sweep_idle(self, now: datetime) -> None:
+        cutoff = now - timedelta(seconds=self._settings.idle_seconds)
+        idle = [key for key, entry in self._live.items() if entry.last_used <= cutoff]
+        for key in idle:
+            self._passivate(key)
+        if idle:
+            log.info("supervisor: passivated %d idle actors, %d live", len(idle), len(self._live))
+
+    def _passivate(self, key: SessionKey) -> None:
+        entry = self._live.pop(key)
+        self._stopping[key] = _Stopping(entry.ref.actor_urn)
+        try:
+            entry.ref.stop(block=False)
+        except pykka.ActorDeadError:
+            self._on_passivated(key, entry.ref.actor_urn)
+
+    def _on_passivated(self, key: SessionKey, urn: str) -> None:
+        stopping = self._stopping.get(key)
+        if stopping is None or stopping.actor_urn != urn:
+            return
+        del self._stopping[key]
+        for message in stopping.buffered:
+            self._deliver(key, message)
+
+    def _stop_all(self, timeout: float) -> None:
+        futures = [entry.ref.stop(block=False) for entry in self._live.values()]
+        self._live.clear()
+        deadline = time.monotonic() + timeout
+        for future in futures:
+            try:
+                future.get(timeout=max(0.0, deadline - time.monotonic()))
+            except pykka.Timeout:
+                log.warning("supervisor: a user actor did not stop in time")
+                break
+            except pykka.ActorDeadError:
+                continue

@@ -1,0 +1,125 @@
+"""The UserSession actor: the only handler and writer of one (chat, user)'s state."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pykka
+
+from actors.flows.context import UserContext
+from actors.flows.vocabulary import VocabularyFlow
+from actors.messages import HandleUpdate, Passivated, SessionKey
+from actors.services import Services
+from storage.database import database
+from wordbot.callback_data import decode_callback
+from wordbot.rendering import vocabulary as texts
+from wordbot.transport.effects import AnswerCallback, SendText
+from wordbot.transport.updates import (
+    ButtonPress,
+    CommandMessage,
+    DocumentMessage,
+    Incoming,
+    OtherMessage,
+    TextMessage,
+)
+
+__all__ = ["UserSession"]
+
+log = logging.getLogger(__name__)
+
+
+class UserSession(pykka.ThreadingActor):
+    """Handles one user's events one at a time; can be driven without `.start()` in tests."""
+
+    def __init__(
+        self, key: SessionKey, services: Services, supervisor: pykka.ActorRef | None = None
+    ) -> None:
+        super().__init__()
+        self.key = key
+        self._supervisor = supervisor
+        self._ctx = UserContext(key, services)
+        self._vocabulary = VocabularyFlow(self._ctx)
+
+    def on_receive(self, message: Any) -> Any:
+        match message:
+            case HandleUpdate():
+                self._handle_update(message)
+            case _:
+                log.warning("user actor %s: unknown message %r", self.key, message)
+        return None
+
+    def on_stop(self) -> None:
+        if self._supervisor is not None:
+            try:
+                self._supervisor.tell(Passivated(self.key, self.actor_urn))
+            except pykka.ActorDeadError:
+                pass
+
+    def _handle_update(self, message: HandleUpdate) -> None:
+        try:
+            with database.connection_context():
+                self._route(message.incoming)
+        except Exception:
+            log.exception("user actor %s: update %s failed", self.key, message.incoming.update_id)
+            self._ctx.forget()
+            self._apologise(message.incoming)
+        finally:
+            if message.completion is not None:
+                message.completion.set(None)
+
+    def _route(self, incoming: Incoming) -> None:
+        flow = self._vocabulary
+        match incoming:
+            case CommandMessage(command=command, args=args):
+                if command != "add":
+                    flow.cancel_pending_input()
+                self._command(command, args)
+            case TextMessage(text=text):
+                if flow.awaits_add_text():
+                    flow.add_text(text)
+                else:
+                    self._reply(texts.text_hint())
+            case DocumentMessage():
+                flow.cancel_pending_input()
+                flow.import_document(incoming)
+            case ButtonPress():
+                self._press(incoming)
+            case OtherMessage():
+                self._reply(texts.unsupported_message())
+
+    def _command(self, command: str, args: str) -> None:
+        flow = self._vocabulary
+        match command:
+            case "start":
+                flow.start()
+            case "help":
+                flow.help()
+            case "add":
+                flow.add_command(args)
+            case "export":
+                flow.export()
+            case "clear":
+                flow.clear_command()
+            case _:
+                self._reply(texts.unknown_command(command))
+
+    def _press(self, press: ButtonPress) -> None:
+        data = decode_callback(press.data)
+        if data is not None and data.scope == texts.CLEAR_SCOPE:
+            self._vocabulary.clear_press(press, data)
+        else:
+            self._ctx.send(AnswerCallback(press.callback_query_id, texts.stale_button()))
+
+    def _reply(self, text: str) -> None:
+        self._ctx.send(SendText(self.key.chat_id, text))
+
+    def _apologise(self, incoming: Incoming) -> None:
+        try:
+            if isinstance(incoming, ButtonPress):
+                effect = AnswerCallback(incoming.callback_query_id, texts.something_went_wrong())
+            else:
+                effect = SendText(self.key.chat_id, texts.something_went_wrong())
+            self._ctx.send(effect)
+        except Exception:
+            log.exception("user actor %s: could not report the failure", self.key)

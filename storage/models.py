@@ -1,0 +1,165 @@
+"""peewee models: the tables of SPEC §3–§6. Queries live in the modules beside this one."""
+
+from __future__ import annotations
+
+from peewee import (
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    JSONField,
+    Model,
+    TextField,
+)
+
+from storage.database import database
+from storage.fields import UtcDateTimeField
+
+__all__ = [
+    "ALL_MODELS",
+    "BotState",
+    "GameSession",
+    "GameSessionStatistics",
+    "TrainingSession",
+    "User",
+    "WordPair",
+]
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    """A learner: settings (§8), reminder state (§6.4, §6.5) and a pending two-step input."""
+
+    id = BigIntegerField(primary_key=True)
+    chat_id = BigIntegerField()
+    cards_per_session = IntegerField(default=5)
+    reminder_morning = BooleanField(default=True)
+    reminder_afternoon = BooleanField(default=True)
+    reminder_evening = BooleanField(default=True)
+    timezone_offset_hours = IntegerField(default=0)
+    reminders_paused = BooleanField(default=False)
+    missed_reminders = IntegerField(default=0)
+    last_reminder_sent_at = UtcDateTimeField(null=True)
+    pending_input = CharField(max_length=16, null=True)
+    pending_input_until = UtcDateTimeField(null=True)
+    confirm_token = CharField(max_length=16, null=True)
+    confirm_message_id = BigIntegerField(null=True)
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "users"
+
+
+class WordPair(BaseModel):
+    """One word pair with its spaced-repetition state (§4.4)."""
+
+    id = BigAutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    word1 = TextField()
+    word2 = TextField()
+    state = CharField(max_length=8, default="new")
+    due_at = UtcDateTimeField(null=True)
+    last_reviewed_at = UtcDateTimeField(null=True)
+    interval_days = IntegerField(default=0)
+    ease = FloatField(default=2.5)
+    step = IntegerField(default=0)
+    reps = IntegerField(default=0)
+    lapses = IntegerField(default=0)
+    new_rank = IntegerField()
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "word_pairs"
+        indexes = (
+            (("user", "word1"), True),
+            (("user", "due_at"), False),
+        )
+
+
+class TrainingSession(BaseModel):
+    """The active training session of a (chat, user), §6.1."""
+
+    id = BigAutoField()
+    chat_id = BigIntegerField()
+    user_id = BigIntegerField()
+    pair_ids = JSONField()
+    current_index = IntegerField(default=0)
+    current_token = CharField(max_length=16)
+    current_message_id = BigIntegerField(null=True)
+    current_prompt_text = TextField(default="")
+    kind = CharField(max_length=16)
+    reviewed_count = IntegerField(default=0)
+    last_activity_at = UtcDateTimeField()
+    expires_at = UtcDateTimeField(index=True)
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "training_sessions"
+        indexes = ((("chat_id", "user_id"), True),)
+
+
+class GameSession(BaseModel):
+    """The active /game of a (chat, user), §6.1."""
+
+    id = BigAutoField()
+    chat_id = BigIntegerField()
+    user_id = BigIntegerField()
+    deck = JSONField()
+    current_index = IntegerField(default=0)
+    current_token = CharField(max_length=16)
+    current_message_id = BigIntegerField(null=True)
+    current_prompt_text = TextField(default="")
+    statistics_id = BigIntegerField(null=True)
+    score_correct = IntegerField(default=0)
+    score_attempted = IntegerField(default=0)
+    last_activity_at = UtcDateTimeField()
+    expires_at = UtcDateTimeField(index=True)
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "game_sessions"
+        indexes = ((("chat_id", "user_id"), True),)
+
+
+class GameSessionStatistics(BaseModel):
+    """One row per game (§5): when, how it ended, how it went."""
+
+    id = BigAutoField()
+    user_id = BigIntegerField(index=True)
+    chat_id = BigIntegerField()
+    date = DateField()
+    started_at = UtcDateTimeField()
+    ended_at = UtcDateTimeField(null=True)
+    duration_seconds = IntegerField(null=True)
+    reason = CharField(max_length=16, null=True)
+    correct = IntegerField(default=0)
+    attempted = IntegerField(default=0)
+
+    class Meta:
+        table_name = "game_session_statistics"
+
+
+class BotState(BaseModel):
+    """The bot's own durable state, e.g. the last handled update id (§7.1)."""
+
+    name = CharField(max_length=64, primary_key=True)
+    value = BigIntegerField()
+
+    class Meta:
+        table_name = "bot_state"
+
+
+ALL_MODELS = (User, WordPair, TrainingSession, GameSession, GameSessionStatistics, BotState)

@@ -1,0 +1,77 @@
+"""Learner rows: created on first contact, small updates for pending input and confirmations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import fn
+
+from storage.models import User
+from wordbot.domain.learner import Learner
+
+__all__ = [
+    "count_learners",
+    "ensure_learner",
+    "load_learner",
+    "set_confirmation",
+    "set_pending_input",
+]
+
+
+def _to_learner(row: User) -> Learner:
+    return Learner(
+        user_id=row.id,
+        chat_id=row.chat_id,
+        cards_per_session=row.cards_per_session,
+        reminder_morning=row.reminder_morning,
+        reminder_afternoon=row.reminder_afternoon,
+        reminder_evening=row.reminder_evening,
+        timezone_offset_hours=row.timezone_offset_hours,
+        reminders_paused=row.reminders_paused,
+        missed_reminders=row.missed_reminders,
+        last_reminder_sent_at=row.last_reminder_sent_at,
+        pending_input=row.pending_input,
+        pending_input_until=row.pending_input_until,
+        confirm_token=row.confirm_token,
+        confirm_message_id=row.confirm_message_id,
+        created_at=row.created_at,
+    )
+
+
+def load_learner(user_id: int) -> Learner | None:
+    row = User.get_or_none(User.id == user_id)
+    return None if row is None else _to_learner(row)
+
+
+def ensure_learner(user_id: int, chat_id: int, now: datetime) -> Learner:
+    """The learner's row, created with default settings on first contact."""
+    row = User.get_or_none(User.id == user_id)
+    if row is None:
+        User.insert(
+            id=user_id, chat_id=chat_id, created_at=now, updated_at=now
+        ).on_conflict_ignore().execute()
+        row = User.get_by_id(user_id)
+    elif row.chat_id != chat_id:
+        User.update(chat_id=chat_id, updated_at=now).where(User.id == user_id).execute()
+        row.chat_id = chat_id
+    return _to_learner(row)
+
+
+def set_pending_input(
+    user_id: int, kind: str | None, until: datetime | None, now: datetime
+) -> None:
+    User.update(pending_input=kind, pending_input_until=until, updated_at=now).where(
+        User.id == user_id
+    ).execute()
+
+
+def set_confirmation(
+    user_id: int, token: str | None, message_id: int | None, now: datetime
+) -> None:
+    User.update(confirm_token=token, confirm_message_id=message_id, updated_at=now).where(
+        User.id == user_id
+    ).execute()
+
+
+def count_learners() -> int:
+    return User.select(fn.COUNT(User.id)).scalar()

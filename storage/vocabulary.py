@@ -1,0 +1,127 @@
+"""Word pair queries: validated bulk upsert, export listing, counting and deletion."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import EXCLUDED, chunked, fn
+
+from storage.database import database
+from storage.models import GameSession, TrainingSession, WordPair
+from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
+
+__all__ = [
+    "ClearResult",
+    "TooManyPairs",
+    "UpsertResult",
+    "clear_vocabulary",
+    "count_pairs",
+    "list_pairs_for_export",
+    "upsert_pairs",
+]
+
+_BATCH = 400  # rows per statement: well under SQLite's bound-variable limit
+_NEW_RANK_LIMIT = 2**31 - 1
+
+
+class TooManyPairs(Exception):
+    """The import would take the user over MAX_PAIRS_PER_USER; nothing was written."""
+
+    def __init__(self, existing: int, new: int) -> None:
+        super().__init__(f"{existing} existing + {new} new pairs exceed {MAX_PAIRS_PER_USER}")
+        self.existing = existing
+        self.new = new
+
+
+@dataclass(frozen=True, slots=True)
+class UpsertResult:
+    new: int
+    updated: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClearResult:
+    pairs_deleted: int
+    prompt_message_ids: tuple[int, ...]
+
+
+def count_pairs(user_id: int) -> int:
+    return WordPair.select(fn.COUNT(WordPair.id)).where(WordPair.user == user_id).scalar()
+
+
+def upsert_pairs(
+    user_id: int, pairs: Sequence[PairInput], now: datetime, rng: random.Random
+) -> UpsertResult:
+    """Insert new pairs and update `word2` of existing ones in one transaction.
+
+    Existing pairs keep their SRS history; new ones start as `new` with a random `new_rank`.
+    """
+    with database.atomic():
+        existing: dict[str, str] = {}
+        for batch in chunked([p.word1 for p in pairs], _BATCH):
+            query = WordPair.select(WordPair.word1, WordPair.word2).where(
+                (WordPair.user == user_id) & (WordPair.word1.in_(batch))
+            )
+            existing.update(query.tuples())
+        new_pairs = [p for p in pairs if p.word1 not in existing]
+        changed = [p for p in pairs if p.word1 in existing and existing[p.word1] != p.word2]
+        if new_pairs:
+            total = count_pairs(user_id)
+            if total + len(new_pairs) > MAX_PAIRS_PER_USER:
+                raise TooManyPairs(total, len(new_pairs))
+        rows = [
+            {
+                WordPair.user: user_id,
+                WordPair.word1: p.word1,
+                WordPair.word2: p.word2,
+                WordPair.new_rank: rng.randrange(_NEW_RANK_LIMIT),
+                WordPair.created_at: now,
+                WordPair.updated_at: now,
+            }
+            for p in new_pairs + changed
+        ]
+        for batch in chunked(rows, _BATCH):
+            WordPair.insert_many(batch).on_conflict(
+                conflict_target=[WordPair.user, WordPair.word1],
+                update={WordPair.word2: EXCLUDED.word2, WordPair.updated_at: EXCLUDED.updated_at},
+            ).execute()
+    return UpsertResult(
+        new=len(new_pairs),
+        updated=len(changed),
+        unchanged=len(pairs) - len(new_pairs) - len(changed),
+    )
+
+
+def list_pairs_for_export(user_id: int) -> list[tuple[str, str]]:
+    """All pairs ordered by word1 (code points, the same on every backend) then id."""
+    rows = (
+        WordPair.select(WordPair.id, WordPair.word1, WordPair.word2)
+        .where(WordPair.user == user_id)
+        .tuples()
+    )
+    return [(word1, word2) for _, word1, word2 in sorted(rows, key=lambda r: (r[1], r[0]))]
+
+
+def clear_vocabulary(chat_id: int, user_id: int) -> ClearResult:
+    """Delete the user's pairs and end their sessions; returns the prompts to strip of buttons."""
+    with database.atomic():
+        prompts = [
+            message_id
+            for model in (TrainingSession, GameSession)
+            for (message_id,) in model.select(model.current_message_id)
+            .where((model.chat_id == chat_id) & (model.user_id == user_id))
+            .tuples()
+            if message_id is not None
+        ]
+        TrainingSession.delete().where(
+            (TrainingSession.chat_id == chat_id) & (TrainingSession.user_id == user_id)
+        ).execute()
+        GameSession.delete().where(
+            (GameSession.chat_id == chat_id) & (GameSession.user_id == user_id)
+        ).execute()
+        deleted = WordPair.delete().where(WordPair.user == user_id).execute()
+    return ClearResult(pairs_deleted=deleted, prompt_message_ids=tuple(prompts))

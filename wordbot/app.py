@@ -1,0 +1,120 @@
+"""The running bot: components started in dependency order and stopped in reverse."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+import pykka
+from telebot import apihelper
+from telebot.types import BotCommand
+
+from actors.messages import StopSessions
+from actors.routing import Router
+from actors.scheduler import Metronome, Scheduler
+from actors.services import Services
+from actors.supervisor import Supervisor
+from storage import bot_state
+from storage.database import close_database, database, open_database
+from storage.migrate import migrate
+from wordbot.clock import Clock, SystemClock
+from wordbot.config import Settings
+from wordbot.rendering.vocabulary import BOT_COMMANDS
+from wordbot.transport.bot_api import make_bot
+from wordbot.transport.poller import Poller
+from wordbot.transport.sender import Sender
+
+__all__ = ["Application"]
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_SECONDS = 8.0
+
+
+class Application:
+    """storage → sender → supervisor → scheduler → poller; `stop()` undoes them in reverse."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self._stops: list[tuple[str, Callable[[], object]]] = []
+        self._stopped = threading.Event()
+
+    def start(self) -> None:
+        settings = self.settings
+        token = settings.require_token().reveal()
+        try:
+            open_database(settings.database.url)
+            self._stops.append(("database", close_database))
+            migrate()
+
+            bot = make_bot(token, settings.telegram.api_url)
+            sender = Sender(bot)
+            services = Services(settings, self.clock, sender)
+            self._prepare_telegram(bot)
+
+            supervisor = Supervisor.start(services)
+            self._stops.append(("supervisor", lambda: self._stop_supervisor(supervisor)))
+            scheduler = Scheduler.start(services, supervisor)
+            self._stops.append(("scheduler", lambda: scheduler.stop(timeout=2)))
+            metronome = Metronome(scheduler)
+            metronome.start()
+            self._stops.append(("metronome", metronome.stop))
+
+            router = Router(supervisor, sender)
+            poller = Poller(
+                lambda offset, timeout: apihelper.get_updates(
+                    token, offset=offset, limit=100, long_polling_timeout=timeout
+                ),
+                router.dispatch,
+                lambda: _with_connection(bot_state.load_last_update_id),
+                lambda update_id: _with_connection(
+                    lambda: bot_state.save_last_update_id(update_id)
+                ),
+                poll_timeout=settings.telegram.poll_timeout_seconds,
+            )
+            poller.start()
+            self._stops.append(("poller", poller.stop))
+        except BaseException:
+            self.stop()
+            raise
+        log.info("WordBot is running (database: %s)", _database_kind(settings.database.url))
+
+    def stop(self) -> None:
+        """Stop everything started, newest first; safe to call twice."""
+        while self._stops:
+            name, stop = self._stops.pop()
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping %s failed", name)
+        self._stopped.set()
+
+    def _prepare_telegram(self, bot) -> None:
+        """Polling needs no webhook; the command menu is registered. Failures are not fatal."""
+        try:
+            bot.delete_webhook()
+        except Exception as error:
+            log.warning("deleteWebhook failed: %s", error)
+        try:
+            bot.set_my_commands([BotCommand(name, text) for name, text in BOT_COMMANDS])
+        except Exception as error:
+            log.warning("setMyCommands failed: %s", error)
+
+    @staticmethod
+    def _stop_supervisor(supervisor: pykka.ActorRef) -> None:
+        try:
+            supervisor.ask(StopSessions(SHUTDOWN_SECONDS / 2), timeout=SHUTDOWN_SECONDS)
+        except (pykka.Timeout, pykka.ActorDeadError):
+            log.warning("user actors did not all stop in time")
+        supervisor.stop(timeout=2)
+
+
+def _with_connection(query):
+    with database.connection_context():
+        return query()
+
+
+def _database_kind(url: str) -> str:
+    return url.split(":", 1)[0]

@@ -1,0 +1,35 @@
+"""A learner's settings and small pieces of conversational state, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = ["Learner"]
+
+
+@dataclass(frozen=True, slots=True)
+class Learner:
+    user_id: int
+    chat_id: int
+    cards_per_session: int
+    reminder_morning: bool
+    reminder_afternoon: bool
+    reminder_evening: bool
+    timezone_offset_hours: int
+    reminders_paused: bool
+    missed_reminders: int
+    last_reminder_sent_at: datetime | None
+    pending_input: str | None
+    pending_input_until: datetime | None
+    confirm_token: str | None
+    confirm_message_id: int | None
+    created_at: datetime
+
+    def awaits_input(self, kind: str, now: datetime) -> bool:
+        """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""
+        return (
+            self.pending_input == kind
+            and self.pending_input_until is not None
+            and now < self.pending_input_until
+        )

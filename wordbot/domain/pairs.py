@@ -1,0 +1,212 @@
+"""Word-pair input rules (SPEC §3.1, §3.2): limits, delimiter detection and row parsing.
+
+One parser serves both `/add` text and decoded documents, so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
+    "MAX_PAIRS_PER_USER",
+    "MAX_SIDE_CHARS",
+    "PairInput",
+    "ParsedPairs",
+    "VocabularyInputError",
+    "detect_delimiter",
+    "looks_like_header",
+    "parse_pairs_text",
+]
+
+MAX_SIDE_CHARS = 200
+MAX_PAIRS_PER_USER = 20_000
+MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+_DELIMITERS = (",", "\t", ";")  # in tie-break order
+_DELIMITER_SAMPLE_LINES = 50
+_HEADER_ROWS = frozenset({("word1", "word2"), ("source", "target"), ("front", "back")})
+_DELIMITER_OR_QUOTE = re.compile(r'[",;\t]')
+
+
+@dataclass(frozen=True, slots=True)
+class PairInput:
+    """One valid pair as typed: both sides trimmed, non-empty, at most MAX_SIDE_CHARS."""
+
+    word1: str
+    word2: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPairs:
+    """The outcome of parsing: valid pairs unique by word1, and how many rows were skipped."""
+
+    pairs: tuple[PairInput, ...]
+    skipped: int
+
+
+class VocabularyInputError(ValueError):
+    """The input cannot be imported at all; str(error) is a short reason fit to show the user."""
+
+
+def looks_like_header(word1: str, word2: str) -> bool:
+    """Whether two cells read as a header row (`word1,word2`, `source,target`, `front,back`)."""
+    return (word1.strip().casefold(), word2.strip().casefold()) in _HEADER_ROWS
+
+
+def detect_delimiter(lines: Sequence[str]) -> str:
+    """The delimiter among comma, tab and semicolon that occurs in the most lines.
+
+    The rule: over the first 50 non-empty lines, count for each candidate the lines in which
+    it occurs at least once outside double quotes; the highest count wins, ties go to comma,
+    then tab, then semicolon; with no candidate anywhere the answer is comma. A quote opens a
+    quoted field only at the start of a field (after a line start, a candidate delimiter or
+    spaces), as in RFC 4180, and quoted fields may span lines, so a stray `12"` inside a word
+    or a multi-line quoted word does not confuse the count.
+    """
+    lines_with = dict.fromkeys(_DELIMITERS, 0)
+    in_quotes = False
+    sampled = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        found, in_quotes = _delimiters_outside_quotes(line, in_quotes)
+        for delimiter in found:
+            lines_with[delimiter] += 1
+        sampled += 1
+        if sampled >= _DELIMITER_SAMPLE_LINES:
+            break
+    return max(_DELIMITERS, key=lines_with.__getitem__)  # max() keeps the first of equals
+
+
+def parse_pairs_text(text: str) -> ParsedPairs:
+    """Parse `word1, word2` lines (or `;`/tab separated) into valid pairs.
+
+    Rules: line ends are normalised; the delimiter is detected on a sample of lines
+    (`detect_delimiter`), then the whole text is read with the csv module (RFC 4180 quoting,
+    strict, spaces after a delimiter ignored so `a, "b, c"` works); rows that are empty or
+    blank are ignored; only the first two columns count; both sides are `str.strip()`-ed and
+    nothing else is changed. A row is skipped (and counted) when it has fewer than two
+    columns, an empty side or a side over MAX_SIDE_CHARS. Pairs are unique by exact word1:
+    a later row replaces an earlier one, which counts as skipped, and the later row keeps its
+    own place in the order.
+
+    Header: the first non-empty row is dropped (not counted as skipped) when its first two
+    cells read as a header (`looks_like_header`) and those two cells are written without quotes.
+    A quoted `"front","back"` row is data; `export_csv` writes such a first pair quoted, so
+    export then import round-trips it.
+
+    Raises VocabularyInputError for more than MAX_IMPORT_ROWS non-empty rows (the header not
+    counted) and for malformed quoting, naming the line.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    delimiter = detect_delimiter(lines)
+    reader = csv.reader(
+        io.StringIO(text, newline="\n"),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=True,
+        strict=True,
+    )
+    by_word1: dict[str, PairInput] = {}
+    skipped = 0
+    rows = 0
+    first_row = True
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise VocabularyInputError(
+                _describe_csv_error(error, start_line, reader.line_num)
+            ) from error
+        if all(not cell.strip() for cell in cells):
+            continue
+        if first_row:
+            first_row = False
+            if _is_unquoted_header(cells, lines[start_line - 1], delimiter):
+                continue
+        rows += 1
+        if rows > MAX_IMPORT_ROWS:
+            raise VocabularyInputError(
+                f"Too many rows: at most {MAX_IMPORT_ROWS:,} rows can be imported at once."
+            )
+        pair = _pair_from_cells(cells)
+        if pair is None:
+            skipped += 1
+            continue
+        if by_word1.pop(pair.word1, None) is not None:
+            skipped += 1
+        by_word1[pair.word1] = pair
+    return ParsedPairs(pairs=tuple(by_word1.values()), skipped=skipped)
+
+
+def _is_unquoted_header(cells: list[str], raw_line: str, delimiter: str) -> bool:
+    """Whether a row is a header: header words in the first two cells, written without quotes."""
+    raw_first_two = raw_line.split(delimiter, 2)[:2]
+    return (
+        len(cells) >= 2
+        and looks_like_header(cells[0], cells[1])
+        and not any('"' in raw_cell for raw_cell in raw_first_two)
+    )
+
+
+def _pair_from_cells(cells: list[str]) -> PairInput | None:
+    """The pair in the first two cells, or None when the row must be skipped."""
+    if len(cells) < 2:
+        return None
+    word1, word2 = cells[0].strip(), cells[1].strip()
+    if not word1 or not word2 or len(word1) > MAX_SIDE_CHARS or len(word2) > MAX_SIDE_CHARS:
+        return None
+    return PairInput(word1=word1, word2=word2)
+
+
+def _describe_csv_error(error: csv.Error, start_line: int, error_line: int) -> str:
+    """A short user-facing reason for a csv.Error, naming the line."""
+    reason = str(error)
+    if "unexpected end of data" in reason:
+        return f"Line {start_line}: a quoted field is never closed."
+    if "field larger than field limit" in reason:
+        return f"Line {start_line}: a field is far too long (is a quote left open?)."
+    return f"Line {error_line}: malformed quotes (a quoted field must end at a delimiter)."
+
+
+def _delimiters_outside_quotes(line: str, in_quotes: bool) -> tuple[set[str], bool]:
+    """The candidate delimiters found outside quotes in one line, and the quote state after it."""
+    found: set[str] = set()
+    at_field_start = not in_quotes
+    position = 0
+    while position < len(line):
+        if in_quotes:
+            quote = line.find('"', position)
+            if quote < 0:
+                return found, True
+            if line.startswith('"', quote + 1):  # an escaped quote, still inside
+                position = quote + 2
+                continue
+            in_quotes, at_field_start, position = False, False, quote + 1
+            continue
+        match = _DELIMITER_OR_QUOTE.search(line, position)
+        if match is None:
+            break
+        special = match.start()
+        if at_field_start and line[position:special].strip(" "):
+            at_field_start = False
+        if line[special] == '"':
+            in_quotes = at_field_start
+            at_field_start = False
+        else:
+            found.add(line[special])
+            at_field_start = True
+        position = special + 1
+    return found, in_quotes

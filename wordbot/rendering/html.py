@@ -1,0 +1,53 @@
+"""HTML helpers: escaping user data and fitting texts into Telegram's message limit."""
+
+from __future__ import annotations
+
+import html
+import re
+
+__all__ = ["MAX_MESSAGE_UNITS", "escape", "split_message", "telegram_length"]
+
+MAX_MESSAGE_UNITS = 4096
+_UNSAFE_CUT = re.compile(r"<[^>]*$|&[#\w]*$")
+
+
+def escape(text: str) -> str:
+    """User data made safe for HTML parse mode; shows exactly as typed."""
+    return html.escape(text, quote=False)
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units); measured on the HTML, so an upper bound."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:
+    """Split at line ends into parts Telegram accepts; a single over-long line is cut safely."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if telegram_length(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            parts.append(current)
+        while telegram_length(line) > limit:
+            head = _cut(line, limit)
+            parts.append(head)
+            line = line[len(head) :]
+        current = line
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+def _cut(line: str, limit: int) -> str:
+    """The longest prefix within `limit` that does not end inside a tag or an entity."""
+    head = line
+    while telegram_length(head) > limit:
+        head = head[: max(1, len(head) - max(1, (telegram_length(head) - limit + 1) // 2))]
+    match = _UNSAFE_CUT.search(head)
+    if match and match.start() > 0:
+        head = head[: match.start()]
+    return head

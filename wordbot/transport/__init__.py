@@ -1,0 +1,1 @@
+"""Telegram I/O: update parsing, the outbound sender, the polling loop."""

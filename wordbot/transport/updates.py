@@ -1,0 +1,165 @@
+"""parse_update: a raw Bot API update (JSON dict) into one of a few plain command types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "ButtonPress",
+    "CommandMessage",
+    "DocumentMessage",
+    "Incoming",
+    "OtherMessage",
+    "TextMessage",
+    "parse_update",
+]
+
+_MESSAGE_KINDS = (
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "animation",
+    "contact",
+    "location",
+    "venue",
+    "poll",
+    "dice",
+    "game",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextMessage:
+    update_id: int
+    chat_id: int
+    user_id: int
+    chat_type: str
+    message_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMessage:
+    """A text starting with `/`: always a command, never an answer (SPEC §5)."""
+
+    update_id: int
+    chat_id: int
+    user_id: int
+    chat_type: str
+    message_id: int
+    command: str
+    args: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMessage:
+    update_id: int
+    chat_id: int
+    user_id: int
+    chat_type: str
+    message_id: int
+    file_id: str
+    file_name: str | None
+    mime_type: str | None
+    file_size: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPress:
+    update_id: int
+    chat_id: int
+    user_id: int
+    chat_type: str
+    callback_query_id: str
+    message_id: int | None
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class OtherMessage:
+    """A sticker, photo, voice note, contact...: something the bot cannot use."""
+
+    update_id: int
+    chat_id: int
+    user_id: int
+    chat_type: str
+    message_id: int
+    kind: str
+
+
+Incoming = TextMessage | CommandMessage | DocumentMessage | ButtonPress | OtherMessage
+
+
+def parse_update(update: dict[str, Any]) -> Incoming | None:
+    """The command an update carries, or None for updates the bot ignores (edits, channel posts...)."""
+    try:
+        update_id = int(update["update_id"])
+        if isinstance(update.get("message"), dict):
+            return _parse_message(update_id, update["message"])
+        if isinstance(update.get("callback_query"), dict):
+            return _parse_callback(update_id, update["callback_query"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
+    sender = message.get("from")
+    if not isinstance(sender, dict) or sender.get("is_bot"):
+        return None
+    chat = message["chat"]
+    base = (update_id, int(chat["id"]), int(sender["id"]), str(chat.get("type", "")))
+    message_id = int(message["message_id"])
+    text = message.get("text")
+    if isinstance(text, str):
+        if text.startswith("/"):
+            command, args = _split_command(text)
+            return CommandMessage(*base, message_id, command, args)
+        return TextMessage(*base, message_id, text)
+    document = message.get("document")
+    if isinstance(document, dict):
+        return DocumentMessage(
+            *base,
+            message_id,
+            file_id=str(document["file_id"]),
+            file_name=document.get("file_name"),
+            mime_type=document.get("mime_type"),
+            file_size=document.get("file_size"),
+        )
+    kind = next((k for k in _MESSAGE_KINDS if k in message), "unsupported")
+    return OtherMessage(*base, message_id, kind)
+
+
+def _split_command(text: str) -> tuple[str, str]:
+    """`/Add@WordBot house, casa` → ("add", "house, casa"); args keep their lines."""
+    head, _, rest = text.partition("\n")
+    word, _, same_line = head.partition(" ")
+    command = word[1:].split("@", 1)[0].lower()
+    args = "\n".join(part for part in (same_line, rest) if part)
+    return command, args.strip()
+
+
+def _parse_callback(update_id: int, query: dict[str, Any]) -> ButtonPress | None:
+    sender = query["from"]
+    message = query.get("message")
+    user_id = int(sender["id"])
+    if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+        chat_id = int(message["chat"]["id"])
+        chat_type = str(message["chat"].get("type", ""))
+        message_id = int(message["message_id"]) if "message_id" in message else None
+    else:
+        chat_id, chat_type, message_id = user_id, "private", None
+    data = query.get("data")
+    return ButtonPress(
+        update_id,
+        chat_id,
+        user_id,
+        chat_type,
+        callback_query_id=str(query["id"]),
+        message_id=message_id,
+        data=data if isinstance(data, str) else "",
+    )

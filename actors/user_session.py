@@ -69,6 +69,7 @@ class UserSession(pykka.ThreadingActor):
                 message.completion.set(None)
 
     def _route(self, incoming: Incoming) -> None:
+        self._ctx.learner()  # first contact creates the learner's row
         flow = self._vocabulary
         match incoming:
             case CommandMessage(command=command, args=args):

@@ -11,3 +11,18 @@ from tests.support.databases import BACKENDS, migrated_database
 def db(request, tmp_path):
     """A migrated database on each backend (PostgreSQL skipped with a reason when not configured)."""
     yield from migrated_database(request.param, tmp_path)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, loudly, when the PostgreSQL half of the suite did not run."""
+    from tests.support.databases import POSTGRES_SKIP_REASON
+
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if POSTGRES_SKIP_REASON in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} PostgreSQL tests skipped: {POSTGRES_SKIP_REASON}", yellow=True
+        )

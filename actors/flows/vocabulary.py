@@ -91,7 +91,7 @@ class VocabularyFlow:
 
     def _import_text(self, text: str) -> None:
         try:
-            parsed = parse_pairs_text(text)
+            parsed = parse_pairs_text(text, delimiter_per_line=True)
         except VocabularyInputError as error:
             self._reply(texts.import_error(str(error)))
             return

@@ -331,3 +331,18 @@ def test_malformed_quoting_is_refused_with_the_line_number(text: str, message: s
 
 def test_empty_text_gives_no_pairs() -> None:
     assert parse_pairs_text("") == ParsedPairs(pairs=(), skipped=0)
+
+
+def test_typed_lists_may_mix_delimiters_line_by_line():
+    parsed = parse_pairs_text("house, casa\ndog; perro\ncat\tgato\nbad", delimiter_per_line=True)
+    assert parsed.pairs == (
+        PairInput("house", "casa"),
+        PairInput("dog", "perro"),
+        PairInput("cat", "gato"),
+    )
+    assert parsed.skipped == 1
+
+
+def test_per_line_mode_names_the_line_of_a_quoting_error():
+    with pytest.raises(VocabularyInputError, match="Line 2"):
+        parse_pairs_text('a, b\n"c, d', delimiter_per_line=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -85,7 +85,7 @@ def detect_delimiter(lines: Sequence[str]) -> str:
     return max(_DELIMITERS, key=lines_with.__getitem__)  # max() keeps the first of equals
 
 
-def parse_pairs_text(text: str) -> ParsedPairs:
+def parse_pairs_text(text: str, *, delimiter_per_line: bool = False) -> ParsedPairs:
     """Parse `word1, word2` lines (or `;`/tab separated) into valid pairs.
 
     Rules: line ends are normalised; the delimiter is detected on a sample of lines
@@ -97,6 +97,9 @@ def parse_pairs_text(text: str) -> ParsedPairs:
     a later row replaces an earlier one, which counts as skipped, and the later row keeps its
     own place in the order.
 
+    With `delimiter_per_line` (typed `/add` lists, where people mix `,` and `;`), each line
+    is its own row with its own detected delimiter; quoted fields cannot span lines then.
+
     Header: the first non-empty row is dropped (not counted as skipped) when its first two
     cells read as a header (`looks_like_header`) and those two cells are written without quotes.
     A quoted `"front","back"` row is data; `export_csv` writes such a first pair quoted, so
@@ -107,29 +110,11 @@ def parse_pairs_text(text: str) -> ParsedPairs:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    delimiter = detect_delimiter(lines)
-    reader = csv.reader(
-        io.StringIO(text, newline="\n"),
-        delimiter=delimiter,
-        quotechar='"',
-        doublequote=True,
-        skipinitialspace=True,
-        strict=True,
-    )
     by_word1: dict[str, PairInput] = {}
     skipped = 0
     rows = 0
     first_row = True
-    while True:
-        start_line = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise VocabularyInputError(
-                _describe_csv_error(error, start_line, reader.line_num)
-            ) from error
+    for start_line, cells, delimiter in _rows(text, lines, delimiter_per_line):
         if all(not cell.strip() for cell in cells):
             continue
         if first_row:
@@ -149,6 +134,43 @@ def parse_pairs_text(text: str) -> ParsedPairs:
             skipped += 1
         by_word1[pair.word1] = pair
     return ParsedPairs(pairs=tuple(by_word1.values()), skipped=skipped)
+
+
+def _rows(text: str, lines: list[str], per_line: bool) -> Iterator[tuple[int, list[str], str]]:
+    """(first line number, cells, delimiter) per row, read with the csv module."""
+    if per_line:
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                delimiter = detect_delimiter([line])
+                for _, cells in _read_csv(line, delimiter, first_line=number):
+                    yield number, cells, delimiter
+        return
+    delimiter = detect_delimiter(lines)
+    for start_line, cells in _read_csv(text, delimiter):
+        yield start_line, cells, delimiter
+
+
+def _read_csv(text: str, delimiter: str, first_line: int = 1) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(
+        io.StringIO(text, newline="\n"),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=True,
+        strict=True,
+    )
+    offset = first_line - 1
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise VocabularyInputError(
+                _describe_csv_error(error, start_line + offset, reader.line_num + offset)
+            ) from error
+        yield start_line + offset, cells
 
 
 def _is_unquoted_header(cells: list[str], raw_line: str, delimiter: str) -> bool:

@@ -1,25 +1,36 @@
-"""The bot's own durable state: the last handled update id (SPEC §7.1)."""
+"""The bot's own durable state: the last handled update id and when it was recorded (SPEC §7.1)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from peewee import EXCLUDED
 
+from storage.database import database
 from storage.models import BotState
 
-__all__ = ["load_last_update_id", "save_last_update_id"]
+__all__ = ["load_last_update", "save_last_update"]
 
 _LAST_UPDATE_ID = "last_update_id"
+_LAST_UPDATE_AT = "last_update_at"
 
 
-def load_last_update_id() -> int | None:
-    row = BotState.get_or_none(BotState.name == _LAST_UPDATE_ID)
-    return None if row is None else row.value
+def load_last_update() -> tuple[int, datetime] | None:
+    """The last handled update id and when it was handled, or None before the first update."""
+    rows = dict(
+        BotState.select(BotState.name, BotState.value)
+        .where(BotState.name.in_([_LAST_UPDATE_ID, _LAST_UPDATE_AT]))
+        .tuples()
+    )
+    if _LAST_UPDATE_ID not in rows:
+        return None
+    handled_at = datetime.fromtimestamp(rows.get(_LAST_UPDATE_AT, 0), UTC)
+    return rows[_LAST_UPDATE_ID], handled_at
 
 
-def save_last_update_id(update_id: int) -> None:
-    """Record the id; never moves backwards."""
-    BotState.insert(name=_LAST_UPDATE_ID, value=update_id).on_conflict(
-        conflict_target=[BotState.name],
-        update={BotState.value: EXCLUDED.value},
-        where=(EXCLUDED.value > BotState.value),
-    ).execute()
+def save_last_update(update_id: int, handled_at: datetime) -> None:
+    with database.atomic():
+        for name, value in ((_LAST_UPDATE_ID, update_id), (_LAST_UPDATE_AT, int(handled_at.timestamp()))):
+            BotState.insert(name=name, value=value).on_conflict(
+                conflict_target=[BotState.name], update={BotState.value: EXCLUDED.value}
+            ).execute()

@@ -122,10 +122,8 @@ def test_learner_is_created_once_with_default_settings(db):
     )
 
 
-def test_last_update_id_is_stored_and_never_moves_back(db):
-    assert bot_state.load_last_update_id() is None
-    bot_state.save_last_update_id(10)
-    bot_state.save_last_update_id(7)
-    assert bot_state.load_last_update_id() == 10
-    bot_state.save_last_update_id(11)
-    assert bot_state.load_last_update_id() == 11
+def test_last_update_id_and_its_time_are_stored(db):
+    assert bot_state.load_last_update() is None
+    bot_state.save_last_update(10, NOW)
+    bot_state.save_last_update(11, NOW + timedelta(seconds=5))
+    assert bot_state.load_last_update() == (11, NOW + timedelta(seconds=5))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pykka
 import requests
 from telebot.apihelper import ApiTelegramException
 
+from wordbot.clock import Clock
 from wordbot.transport.updates import Incoming, parse_update
 
 __all__ = ["Poller"]
@@ -18,7 +20,11 @@ __all__ = ["Poller"]
 log = logging.getLogger(__name__)
 
 HANDLE_TIMEOUT_SECONDS = 120.0
-BATCH_LIMIT = 100
+# Telegram numbers updates sequentially, but after a week without updates it may start anywhere:
+# an older record says nothing about which ids are replays.
+SEQUENTIAL_IDS_FOR = timedelta(days=7)
+
+LastUpdate = tuple[int, datetime]
 
 
 class Poller:
@@ -28,25 +34,27 @@ class Poller:
         self,
         fetch: Callable[[int | None, int], list[dict[str, Any]]],
         dispatch: Callable[[Incoming], pykka.Future | None],
-        load_last_update_id: Callable[[], int | None],
-        save_last_update_id: Callable[[int], None],
+        load_last_update: Callable[[], LastUpdate | None],
+        save_last_update: Callable[[int, datetime], None],
+        clock: Clock,
         *,
         poll_timeout: int = 25,
     ) -> None:
         self._fetch = fetch
         self._dispatch = dispatch
-        self._load_last = load_last_update_id
-        self._save_last = save_last_update_id
+        self._load_last = load_last_update
+        self._save_last = save_last_update
+        self._clock = clock
         self._poll_timeout = poll_timeout
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="poller", daemon=True)
-        self._last_handled: int | None = None
+        self._last: LastUpdate | None = None
 
     def start(self) -> None:
-        self._last_handled = self._load_last()
+        self._last = self._load_last()
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 3.0) -> None:
         """Stop asking for updates; a batch being handled is finished first (up to `timeout`)."""
         self._stopped.set()
         self._thread.join(timeout=timeout)
@@ -54,7 +62,7 @@ class Poller:
     def _run(self) -> None:
         failures = 0
         while not self._stopped.is_set():
-            offset = None if self._last_handled is None else self._last_handled + 1
+            offset = None if self._last is None else self._last[0] + 1
             try:
                 updates = self._fetch(offset, self._poll_timeout)
                 failures = 0
@@ -64,32 +72,42 @@ class Poller:
                 log.warning("getUpdates failed (%s); retrying in %.1f s", error, wait)
                 self._stopped.wait(wait)
                 continue
-            if updates:
+            except Exception:
+                log.exception("getUpdates failed unexpectedly; retrying in 5 s")
+                self._stopped.wait(5)
+                continue
+            if updates and not self._stopped.is_set():  # when stopping, leave them unconfirmed
                 self.handle_batch(updates)
 
     def handle_batch(self, updates: list[dict[str, Any]]) -> None:
         """Dispatch a batch, wait for every update to be handled, then record the last id."""
         pending: list[pykka.Future] = []
-        newest = self._last_handled
+        newest: int | None = None
+        now = self._clock.now()
         for update in updates:
             update_id = update.get("update_id")
             if not isinstance(update_id, int):
                 continue
-            if self._last_handled is not None and update_id <= self._last_handled:
+            if self._is_replay(update_id, now):
                 log.info("skipping replayed update %s", update_id)
                 continue
             newest = update_id if newest is None else max(newest, update_id)
             incoming = parse_update(update)
-            if incoming is None:
-                continue
-            future = self._dispatch(incoming)
-            if future is not None:
-                pending.append(future)
+            if incoming is not None:
+                future = self._dispatch(incoming)
+                if future is not None:
+                    pending.append(future)
         for future in pending:
             try:
                 future.get(timeout=HANDLE_TIMEOUT_SECONDS)
             except pykka.Timeout:
                 log.error("an update was not handled within %.0f s", HANDLE_TIMEOUT_SECONDS)
-        if newest is not None and newest != self._last_handled:
-            self._save_last(newest)
-            self._last_handled = newest
+        if newest is not None:
+            self._last = (newest, self._clock.now())
+            self._save_last(*self._last)
+
+    def _is_replay(self, update_id: int, now: datetime) -> bool:
+        if self._last is None:
+            return False
+        last_id, handled_at = self._last
+        return update_id <= last_id and now - handled_at < SEQUENTIAL_IDS_FOR

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -51,10 +52,8 @@ class UserSession(pykka.ThreadingActor):
 
     def on_stop(self) -> None:
         if self._supervisor is not None:
-            try:
+            with contextlib.suppress(pykka.ActorDeadError):  # shutting down
                 self._supervisor.tell(Passivated(self.key, self.actor_urn))
-            except pykka.ActorDeadError:
-                pass
 
     def _handle_update(self, message: HandleUpdate) -> None:
         try:

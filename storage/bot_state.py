@@ -30,7 +30,10 @@ def load_last_update() -> tuple[int, datetime] | None:
 
 def save_last_update(update_id: int, handled_at: datetime) -> None:
     with database.atomic():
-        for name, value in ((_LAST_UPDATE_ID, update_id), (_LAST_UPDATE_AT, int(handled_at.timestamp()))):
+        for name, value in (
+            (_LAST_UPDATE_ID, update_id),
+            (_LAST_UPDATE_AT, int(handled_at.timestamp())),
+        ):
             BotState.insert(name=name, value=value).on_conflict(
                 conflict_target=[BotState.name], update={BotState.value: EXCLUDED.value}
             ).execute()

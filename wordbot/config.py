@@ -187,7 +187,7 @@ def load_settings(
         raw = document.get(section.name, {})
         if not isinstance(raw, dict):
             raise ConfigError(f"{section.name}: must be a table ([{section.name}])")
-        sections[section.name] = _load_section(section.name, section.type, raw, environ)
+        sections[section.name] = _load_section(section.name, raw, environ)
     return Settings(**sections)
 
 
@@ -201,7 +201,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path}: invalid TOML ({error})") from None
 
 
-def _load_section(name: str, cls_name: str | type, raw: dict[str, Any], environ: Mapping[str, str]):
+def _load_section(name: str, raw: dict[str, Any], environ: Mapping[str, str]) -> Any:
     cls = _SECTION_TYPES[name]
     hints = typing.get_type_hints(cls)
     known = {f.name: f for f in dataclasses.fields(cls)}
@@ -265,9 +265,11 @@ def _from_toml(dotted: str, hint: Any, value: Any) -> Any:
         return value
     if base is str and isinstance(value, str):
         return value
-    if typing.get_origin(base) is tuple and isinstance(value, list):
-        if all(isinstance(item, int) and not isinstance(item, bool) for item in value):
-            return tuple(value)
+    is_int_list = isinstance(value, list) and all(
+        isinstance(item, int) and not isinstance(item, bool) for item in value
+    )
+    if typing.get_origin(base) is tuple and is_int_list:
+        return tuple(value)
     raise ConfigError(f"{dotted}: expected {_type_name(base)}, got {_shown(dotted, value)}")
 
 

@@ -112,7 +112,7 @@ def test_another_command_cancels_a_pending_add(actor, outbound):
 
 
 def test_document_import_and_export_round_trip(actor, outbound):
-    pairs = [("<b>&_*[", "x, \"y\""), ("Straße", "улица"), ("a;b", "c\td")]
+    pairs = [("<b>&_*[", 'x, "y"'), ("Straße", "улица"), ("a;b", "c\td")]
     outbound.files["f1"] = export_csv(pairs)
     send(actor, document("f1"))
     assert outbound.texts()[-1] == "Imported 3 new pairs, updated 0, skipped 0 rows."
@@ -168,7 +168,9 @@ def test_clear_cancel_keeps_everything(actor, outbound):
     _, _, no = _clear_prompt(outbound)
     send(actor, press(message_id, no))
     assert vocabulary.count_pairs(USER) == 1
-    assert "Nothing was deleted" in [e for e in outbound.effects if isinstance(e, EditPrompt)][-1].text
+    assert (
+        "Nothing was deleted" in [e for e in outbound.effects if isinstance(e, EditPrompt)][-1].text
+    )
 
 
 @pytest.mark.parametrize(

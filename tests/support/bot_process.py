@@ -1,0 +1,80 @@
+"""The real `wordbot run` process against the emulator: start, SIGKILL, SIGTERM, read its log."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["BotProcess", "E2E_TOKEN"]
+
+E2E_TOKEN = "123456:E2E-secret-token-value"
+START_TIMEOUT = 30.0
+
+
+class BotProcess:
+    def __init__(self, emulator, workdir: Path, database_url: str | None = None, **env: str):
+        self.emulator = emulator
+        self.workdir = workdir
+        self.database_url = database_url or f"sqlite:///{workdir / 'wordbot.db'}"
+        self.extra_env = env
+        self.process: subprocess.Popen | None = None
+        self.log_path = workdir / "wordbot.log"
+        self.starts = 0
+
+    def _env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WORDBOT_")}
+        env.update(
+            WORDBOT_TELEGRAM_TOKEN=E2E_TOKEN,
+            WORDBOT_TELEGRAM_API_URL=self.emulator.url,
+            WORDBOT_DATABASE_URL=self.database_url,
+            WORDBOT_LOGGING_LEVEL="DEBUG",
+            PYTHONUNBUFFERED="1",
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> BotProcess:
+        """Start the process and wait until it polls for updates."""
+        calls_before = len(self.emulator.calls)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "wordbot", "run"],
+            cwd=self.workdir,
+            env=self._env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        self.starts += 1
+        self.emulator.wait_for_call(
+            "getUpdates",
+            predicate=lambda call: self.emulator.calls.index(call) >= calls_before,
+            timeout=START_TIMEOUT,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup of any kind, as in a crash."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 15.0) -> tuple[int, float]:
+        """SIGTERM; returns the exit code and how long the shutdown took."""
+        assert self.process is not None
+        began = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=timeout)
+        return code, time.monotonic() - began
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -181,7 +181,7 @@ def load_settings(
     document = _read_toml(Path(path)) if path else {}
     unknown = set(document) - {f.name for f in dataclasses.fields(Settings)}
     if unknown:
-        raise ConfigError(f"{sorted(unknown)[0]}: unknown configuration section")
+        raise ConfigError(f"{_printable(sorted(unknown)[0])}: unknown configuration section")
     sections = {}
     for section in dataclasses.fields(Settings):
         raw = document.get(section.name, {})
@@ -207,7 +207,7 @@ def _load_section(name: str, raw: dict[str, Any], environ: Mapping[str, str]) ->
     known = {f.name: f for f in dataclasses.fields(cls)}
     for key in raw:
         if key not in known:
-            raise ConfigError(f"{name}.{key}: unknown configuration key")
+            raise ConfigError(f"{name}.{_printable(key)}: unknown configuration key")
     values = {}
     for key, spec in known.items():
         dotted = f"{name}.{key}"
@@ -224,6 +224,11 @@ def _load_section(name: str, raw: dict[str, Any], environ: Mapping[str, str]) ->
             raise ConfigError(f"{dotted}: {problem} (got {_shown(dotted, value)})")
         values[key] = value
     return cls(**values)
+
+
+def _printable(name: str) -> str:
+    """A name as typed, or quoted when it holds characters that would break the one-line error."""
+    return name if name.isprintable() else repr(name)
 
 
 def _shown(dotted: str, value: Any) -> str:

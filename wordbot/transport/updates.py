@@ -102,7 +102,7 @@ def parse_update(update: dict[str, Any]) -> Incoming | None:
             return _parse_message(update_id, update["message"])
         if isinstance(update.get("callback_query"), dict):
             return _parse_callback(update_id, update["callback_query"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
     return None
 
@@ -137,7 +137,7 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
 def _split_command(text: str) -> tuple[str, str]:
     """`/Add@WordBot house, casa` → ("add", "house, casa"); args keep their lines."""
     head, _, rest = text.partition("\n")
-    word, _, same_line = head.partition(" ")
+    word, _, same_line = head.replace("\t", " ").partition(" ")
     command = word[1:].split("@", 1)[0].lower()
     args = "\n".join(part for part in (same_line, rest) if part)
     return command, args.strip()

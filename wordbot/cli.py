@@ -10,6 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
+import peewee
+
 from wordbot.config import ConfigError, Settings, load_settings
 from wordbot.logs import configure_logging
 
@@ -74,6 +76,10 @@ def _run(settings: Settings) -> int:
     app = Application(settings)
     try:
         app.start()
+    except peewee.DatabaseError as error:
+        log.error("cannot start: the database is unavailable (%s)", str(error).strip())
+        return 1
+    try:
         stop.wait()
         log.info("stopping")
     finally:

@@ -1,0 +1,72 @@
+"""Training session rows (SPEC §6.1, §6.2): save with a fresh expiry, load (expired = absent), delete."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+from peewee import EXCLUDED
+
+from storage import models
+from wordbot.domain.training import SessionKind, TrainingSession
+
+__all__ = ["delete_training_session", "load_training_session", "save_training_session"]
+
+_Row = models.TrainingSession
+
+
+def save_training_session(
+    session: TrainingSession, ttl: timedelta, now: datetime
+) -> TrainingSession:
+    """Insert or replace the (chat, user) row; `expires_at` = last activity + ttl, recomputed here."""
+    saved = dataclasses.replace(session, expires_at=session.last_activity_at + ttl)
+    values = {
+        _Row.chat_id: saved.chat_id,
+        _Row.user_id: saved.user_id,
+        _Row.pair_ids: list(saved.pair_ids),
+        _Row.current_index: saved.current_index,
+        _Row.current_token: saved.current_token,
+        _Row.current_message_id: saved.current_message_id,
+        _Row.current_prompt_text: saved.current_prompt_text,
+        _Row.kind: saved.kind.value,
+        _Row.reviewed_count: saved.reviewed_count,
+        _Row.last_activity_at: saved.last_activity_at,
+        _Row.expires_at: saved.expires_at,
+        _Row.created_at: saved.created_at,
+        _Row.updated_at: now,
+    }
+    fixed = {"chat_id", "user_id", "created_at"}
+    updated = {f: getattr(EXCLUDED, f.column_name) for f in values if f.name not in fixed}
+    _Row.insert(values).on_conflict(
+        conflict_target=[_Row.chat_id, _Row.user_id],
+        update=updated,
+    ).execute()
+    return saved
+
+
+def load_training_session(chat_id: int, user_id: int, now: datetime) -> TrainingSession | None:
+    """The active session, or None when there is none or it has expired."""
+    row = _Row.get_or_none((_Row.chat_id == chat_id) & (_Row.user_id == user_id))
+    if row is None or row.expires_at <= now:
+        return None
+    return TrainingSession(
+        chat_id=row.chat_id,
+        user_id=row.user_id,
+        pair_ids=tuple(row.pair_ids),
+        current_index=row.current_index,
+        current_token=row.current_token,
+        current_message_id=row.current_message_id,
+        current_prompt_text=row.current_prompt_text,
+        kind=SessionKind(row.kind),
+        reviewed_count=row.reviewed_count,
+        last_activity_at=row.last_activity_at,
+        expires_at=row.expires_at,
+        created_at=row.created_at,
+    )
+
+
+def delete_training_session(chat_id: int, user_id: int) -> bool:
+    """Remove the row; True when there was one."""
+    return bool(
+        _Row.delete().where((_Row.chat_id == chat_id) & (_Row.user_id == user_id)).execute()
+    )

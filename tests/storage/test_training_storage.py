@@ -1,0 +1,67 @@
+"""Training session rows on SQLite and PostgreSQL: round trip, expiry, replacement, deletion."""
+
+from datetime import UTC, datetime, timedelta
+
+from storage.training import delete_training_session, load_training_session, save_training_session
+from wordbot.domain.training import SessionKind, TrainingSession
+
+NOW = datetime(2026, 4, 2, 8, 30, tzinfo=UTC)
+TTL = timedelta(minutes=1440)
+
+
+def session(**changes):
+    values = dict(
+        chat_id=9,
+        user_id=9,
+        pair_ids=(31, 7, 19, 2, 11),
+        current_index=2,
+        current_token="AbC-12_x",
+        current_message_id=555,
+        current_prompt_text="house → <tg-spoiler>casa</tg-spoiler>",
+        kind=SessionKind.REVIEW,
+        reviewed_count=2,
+        last_activity_at=NOW,
+        expires_at=NOW,
+        created_at=NOW - timedelta(minutes=3),
+    )
+    values.update(changes)
+    return TrainingSession(**values)
+
+
+def test_save_and_load_round_trip_keeps_pair_order(db):
+    saved = save_training_session(session(), TTL, NOW)
+    assert saved.expires_at == NOW + TTL
+    assert load_training_session(9, 9, NOW) == saved
+    assert load_training_session(9, 9, NOW).pair_ids == (31, 7, 19, 2, 11)
+
+
+def test_saving_again_replaces_the_row_and_recomputes_expiry(db):
+    save_training_session(session(), TTL, NOW)
+    later = NOW + timedelta(hours=2)
+    save_training_session(
+        session(current_index=3, current_token="NewTok01", last_activity_at=later), TTL, later
+    )
+    loaded = load_training_session(9, 9, later)
+    assert (loaded.current_index, loaded.current_token) == (3, "NewTok01")
+    assert loaded.expires_at == later + TTL
+    assert loaded.created_at == NOW - timedelta(minutes=3)
+
+
+def test_expired_row_loads_as_absent(db):
+    save_training_session(session(), TTL, NOW)
+    assert load_training_session(9, 9, NOW + TTL - timedelta(seconds=1)) is not None
+    assert load_training_session(9, 9, NOW + TTL) is None
+
+
+def test_delete_removes_the_row(db):
+    save_training_session(session(), TTL, NOW)
+    assert delete_training_session(9, 9) is True
+    assert load_training_session(9, 9, NOW) is None
+    assert delete_training_session(9, 9) is False
+
+
+def test_sessions_are_per_chat_and_user(db):
+    save_training_session(session(), TTL, NOW)
+    save_training_session(session(chat_id=10, user_id=10, pair_ids=(1,)), TTL, NOW)
+    assert load_training_session(9, 9, NOW).pair_ids == (31, 7, 19, 2, 11)
+    assert load_training_session(10, 10, NOW).pair_ids == (1,)

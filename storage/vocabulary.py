@@ -20,6 +20,7 @@ __all__ = [
     "clear_vocabulary",
     "count_pairs",
     "list_pairs_for_export",
+    "select_cards_for_session",
     "upsert_pairs",
 ]
 
@@ -125,3 +126,32 @@ def clear_vocabulary(chat_id: int, user_id: int) -> ClearResult:
         ).execute()
         deleted = WordPair.delete().where(WordPair.user == user_id).execute()
     return ClearResult(pairs_deleted=deleted, prompt_message_ids=tuple(prompts))
+
+
+def select_cards_for_session(user_id: int, now: datetime, size: int) -> list[int]:
+    """SPEC §4.2: due learning/review cards oldest-due first, then new cards by new_rank, id.
+
+    The due part is a range scan of the `(user_id, due_at)` index; new cards have no due_at.
+    """
+    due = list(
+        WordPair.select(WordPair.id)
+        .where(
+            (WordPair.user == user_id)
+            & (WordPair.due_at <= now)
+            & (WordPair.state.in_(["learning", "review"]))
+        )
+        .order_by(WordPair.due_at, WordPair.id)
+        .limit(size)
+        .tuples()
+    )
+    chosen = [pair_id for (pair_id,) in due]
+    if len(chosen) < size:
+        fresh = (
+            WordPair.select(WordPair.id)
+            .where((WordPair.user == user_id) & (WordPair.state == "new"))
+            .order_by(WordPair.new_rank, WordPair.id)
+            .limit(size - len(chosen))
+            .tuples()
+        )
+        chosen.extend(pair_id for (pair_id,) in fresh if pair_id not in chosen)
+    return chosen

@@ -127,3 +127,23 @@ def test_last_update_id_and_its_time_are_stored(db):
     bot_state.save_last_update(10, NOW)
     bot_state.save_last_update(11, NOW + timedelta(seconds=5))
     assert bot_state.load_last_update() == (11, NOW + timedelta(seconds=5))
+
+
+def test_selection_takes_due_cards_oldest_first_then_new_by_rank(learner):
+    _upsert([(f"w{i}", "x") for i in range(8)])
+    ids = {r.word1: r.id for r in WordPair.select()}
+    WordPair.update(state="review", due_at=NOW - timedelta(days=1)).where(
+        WordPair.word1 == "w3"
+    ).execute()
+    WordPair.update(state="learning", due_at=NOW - timedelta(days=2)).where(
+        WordPair.word1 == "w5"
+    ).execute()
+    WordPair.update(state="review", due_at=NOW + timedelta(minutes=1)).where(
+        WordPair.word1 == "w6"
+    ).execute()
+    for rank, word in enumerate(["w7", "w0", "w4", "w1", "w2"]):
+        WordPair.update(new_rank=rank).where(WordPair.word1 == word).execute()
+    chosen = vocabulary.select_cards_for_session(USER, NOW, 5)
+    assert chosen == [ids["w5"], ids["w3"], ids["w7"], ids["w0"], ids["w4"]]
+    assert vocabulary.select_cards_for_session(USER, NOW, 1) == [ids["w5"]]
+    assert len(set(vocabulary.select_cards_for_session(USER, NOW, 50))) == 7  # w6 is not due

@@ -68,10 +68,11 @@ class Application:
                     token, offset=offset, limit=100, long_polling_timeout=timeout
                 ),
                 router.dispatch,
-                lambda: _with_connection(bot_state.load_last_update_id),
-                lambda update_id: _with_connection(
-                    lambda: bot_state.save_last_update_id(update_id)
+                lambda: _with_connection(bot_state.load_last_update),
+                lambda update_id, at: _with_connection(
+                    lambda: bot_state.save_last_update(update_id, at)
                 ),
+                self.clock,
                 poll_timeout=settings.telegram.poll_timeout_seconds,
             )
             poller.start()

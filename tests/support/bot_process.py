@@ -38,7 +38,8 @@ class BotProcess:
         return env
 
     def start(self) -> BotProcess:
-        """Start the process and wait until it polls for updates."""
+        """Start the process and wait until it is ready (its command menu is registered just
+        before polling starts; updates sent meanwhile wait in the emulator's queue)."""
         calls_before = len(self.emulator.calls)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
@@ -50,11 +51,7 @@ class BotProcess:
         )
         log.close()
         self.starts += 1
-        self.emulator.wait_for_call(
-            "getUpdates",
-            predicate=lambda call: self.emulator.calls.index(call) >= calls_before,
-            timeout=START_TIMEOUT,
-        )
+        self.emulator.wait_for_call("setMyCommands", since=calls_before, timeout=START_TIMEOUT)
         return self
 
     def kill(self) -> None:

@@ -49,15 +49,21 @@ class Poller:
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="poller", daemon=True)
         self._last: LastUpdate | None = None
+        self._handling = threading.Event()
 
     def start(self) -> None:
         self._last = self._load_last()
         self._thread.start()
 
-    def stop(self, timeout: float = 3.0) -> None:
-        """Stop asking for updates; a batch being handled is finished first (up to `timeout`)."""
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop asking for updates; a batch being handled is finished first (up to `timeout`).
+
+        A long poll in flight is abandoned: whatever it returns is left unconfirmed, so
+        Telegram delivers it again to the next start.
+        """
         self._stopped.set()
-        self._thread.join(timeout=timeout)
+        if self._handling.is_set():
+            self._thread.join(timeout=timeout)
 
     def _run(self) -> None:
         failures = 0
@@ -76,8 +82,12 @@ class Poller:
                 log.exception("getUpdates failed unexpectedly; retrying in 5 s")
                 self._stopped.wait(5)
                 continue
-            if updates and not self._stopped.is_set():  # when stopping, leave them unconfirmed
-                self.handle_batch(updates)
+            self._handling.set()  # before looking at _stopped: stop() then waits for the batch
+            try:
+                if updates and not self._stopped.is_set():  # stopping: leave them unconfirmed
+                    self.handle_batch(updates)
+            finally:
+                self._handling.clear()
 
     def handle_batch(self, updates: list[dict[str, Any]]) -> None:
         """Dispatch a batch, wait for every update to be handled, then record the last id."""

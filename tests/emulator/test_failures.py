@@ -1,0 +1,122 @@
+"""Flood control, injected errors, slow answers and outages, seen from a real HTTP client."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import requests
+from telebot.apihelper import ApiTelegramException
+
+
+def _api(emulator, method):
+    return f"{emulator.url}/bot{emulator.token}/{method}"
+
+
+def test_flooding_a_chat_gets_429_with_retry_after(emulator, telebot_bot):
+    chat = emulator.private_chat(1001)
+    emulator.enforce_rate_limits(per_chat_per_second=1, burst=2)
+    first = telebot_bot.send_message(1001, "one")
+    telebot_bot.edit_message_text("one, edited", 1001, first.message_id)
+
+    with pytest.raises(ApiTelegramException) as error:
+        telebot_bot.send_message(1001, "three")
+
+    assert error.value.error_code == 429
+    assert error.value.result_json["parameters"]["retry_after"] == 1
+    assert error.value.description == "Too Many Requests: retry after 1"
+    assert emulator.count_429 == 1
+    assert [m.text for m in chat.bot_messages()] == ["one, edited"]
+    emulator.private_chat(1002)
+    assert telebot_bot.send_message(1002, "another chat is not held up").chat.id == 1002
+
+
+def test_rate_limits_are_off_by_default(emulator, telebot_bot):
+    emulator.private_chat(1001)
+    for number in range(40):
+        telebot_bot.send_message(1001, str(number))
+    assert emulator.count_429 == 0
+
+
+def test_an_injected_server_error_fails_once_and_does_nothing(emulator, telebot_bot):
+    chat = emulator.private_chat(1001)
+    emulator.inject_faults(method="sendMessage", status=502, count=1)
+
+    with pytest.raises(ApiTelegramException) as error:
+        telebot_bot.send_message(1001, "lost")
+    telebot_bot.send_message(1001, "delivered")
+
+    assert error.value.error_code == 502
+    assert [m.text for m in chat.bot_messages()] == ["delivered"]
+    assert [call.status for call in emulator.calls_to("sendMessage")] == [502, 200]
+
+
+def test_faults_without_a_method_hit_any_call(emulator):
+    emulator.inject_faults(status=500, count=2)
+    statuses = [requests.get(_api(emulator, "getMe")).status_code for _ in range(3)]
+    assert statuses == [500, 500, 200]
+
+
+def test_an_injected_429_counts_and_carries_retry_after(emulator):
+    emulator.private_chat(1001)
+    emulator.inject_faults(method="sendMessage", status=429, retry_after=3)
+    answer = requests.get(_api(emulator, "sendMessage"), params={"chat_id": 1001, "text": "x"})
+    assert answer.status_code == 429
+    assert answer.json()["parameters"] == {"retry_after": 3}
+    assert emulator.count_429 == 1
+
+
+def test_a_held_call_times_out_at_the_client_yet_takes_effect(emulator):
+    chat = emulator.private_chat(1001)
+    mark = chat.mark()
+    emulator.inject_timeout(method="sendMessage", seconds=0.6, count=1)
+
+    with pytest.raises(requests.Timeout):
+        requests.get(
+            _api(emulator, "sendMessage"), params={"chat_id": 1001, "text": "late"}, timeout=0.2
+        )
+
+    assert chat.wait_for_message(contains="late", since=mark, timeout=5).text == "late"
+
+
+def test_an_outage_refuses_connections_until_it_ends(emulator):
+    url = _api(emulator, "getMe")
+    assert requests.get(url).ok
+
+    with emulator.outage():
+        assert emulator.outage_active
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url, timeout=2)
+
+    assert requests.get(url).json()["ok"] is True
+
+
+def test_an_outage_with_a_duration_ends_by_itself(emulator):
+    outage = emulator.outage(seconds=0.3)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(_api(emulator, "getMe"), timeout=2)
+    outage.wait(timeout=5)
+    assert requests.get(_api(emulator, "getMe")).ok
+
+
+def test_an_outage_cuts_a_waiting_long_poll_and_keeps_the_updates(emulator, telebot_bot):
+    chat = emulator.private_chat(1001)
+    failures = []
+
+    def poll():
+        try:
+            telebot_bot.get_updates(timeout=30, long_polling_timeout=20)
+        except requests.ConnectionError as error:
+            failures.append(error)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    emulator.wait_for_poll(timeout=5)
+    emulator.set_outage(True)
+    poller.join(timeout=5)
+    chat.send_text("written during the outage")
+    emulator.set_outage(False)
+
+    assert len(failures) == 1
+    updates = telebot_bot.get_updates(timeout=5, long_polling_timeout=0)
+    assert [update.message.text for update in updates] == ["written during the outage"]

@@ -1,0 +1,173 @@
+"""The sandbox console: rendering bot messages, and a scripted chat with a fake bot over HTTP."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+
+import requests
+
+from wordbot.emulator import BotMessage, Button
+from wordbot.sandbox_console import render_message, run_console
+
+
+def _message(**fields):
+    defaults = dict(
+        chat_id=1001,
+        message_id=7,
+        text="",
+        html="",
+        entities=(),
+        buttons=(),
+        reply_markup=None,
+        document=None,
+        edit_count=0,
+        date=0,
+        seq=1,
+        event="sent",
+    )
+    return BotMessage(**{**defaults, **fields})
+
+
+def test_render_numbers_buttons_row_by_row():
+    message = _message(
+        text="Translate: house → ?",
+        buttons=((Button("Again", "a"), Button("Good", "g")), (Button("👀", "e"),)),
+    )
+    assert render_message(message) == (
+        "── bot · message 7 ──\nTranslate: house → ?\n  [1] Again   [2] Good\n  [3] 👀"
+    )
+
+
+def test_render_hides_spoilers_unless_revealed_and_marks_edits():
+    message = _message(
+        text="😀 house → casa ✅",
+        entities=({"type": "spoiler", "offset": 11, "length": 4},),
+        edit_count=1,
+        event="edited",
+    )
+    assert render_message(message) == "── bot · message 7 (edited) ──\n😀 house → ▒▒▒▒ ✅"
+    assert render_message(message, reveal_spoilers=True).endswith("😀 house → casa ✅")
+
+
+def test_render_shows_a_document():
+    message = _message(
+        text="2 pairs", document={"file_id": "f", "file_name": "words.csv", "file_size": 12}
+    )
+    assert render_message(message) == "── bot · message 7 ──\n📎 words.csv (12 bytes)\n2 pairs"
+
+
+class _FakeBot:
+    """A scripted bot that long-polls the emulator with `requests` and answers."""
+
+    def __init__(self, emulator):
+        self.base = f"{emulator.url}/bot{emulator.token}/"
+        self.files = f"{emulator.url}/file/bot{emulator.token}/"
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+        self.session = requests.Session()
+
+    def call(self, method, **params):
+        answer = self.session.post(self.base + method, params=params, timeout=10).json()
+        assert answer["ok"], answer
+        return answer["result"]
+
+    def run(self):
+        offset = 0
+        while not self.stopping.is_set():
+            for update in self.call("getUpdates", offset=offset, timeout=1):
+                offset = update["update_id"] + 1
+                self.handle(update)
+
+    def handle(self, update):
+        if "callback_query" in update:
+            query = update["callback_query"]
+            self.call("answerCallbackQuery", callback_query_id=query["id"], text="Noted")
+            self.call(
+                "editMessageText",
+                chat_id=query["message"]["chat"]["id"],
+                message_id=query["message"]["message_id"],
+                text=f"You chose <b>{query['data']}</b>",
+                parse_mode="HTML",
+            )
+            return
+        message = update["message"]
+        chat_id = message["chat"]["id"]
+        if "document" in message:
+            path = self.call("getFile", file_id=message["document"]["file_id"])["file_path"]
+            content = self.session.get(self.files + path, timeout=10).content
+            answer = self.session.post(
+                self.base + "sendDocument",
+                params={"chat_id": chat_id, "caption": f"Got {len(content)} bytes"},
+                files={"document": ("echo.csv", content.upper())},
+                timeout=10,
+            )
+            assert answer.json()["ok"]
+        elif message["text"] == "/start":
+            keyboard = {
+                "inline_keyboard": [
+                    [{"text": "Alpha", "callback_data": "alpha"}],
+                    [{"text": "Beta", "callback_data": "beta"}],
+                ]
+            }
+            self.call(
+                "sendMessage",
+                chat_id=chat_id,
+                text="Welcome, <b>Ann</b>! Answer: <tg-spoiler>casa</tg-spoiler>",
+                parse_mode="HTML",
+                reply_markup=json.dumps(keyboard),
+            )
+        else:
+            self.call("sendMessage", chat_id=chat_id, text=f"You said: {message['text']}")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopping.set()
+        self.thread.join(timeout=5)
+
+
+def test_a_scripted_console_session(emulator, tmp_path):
+    chat = emulator.private_chat(1001, first_name="Ann")
+    upload = tmp_path / "words.csv"
+    upload.write_bytes(b"house,casa\r\n")
+    downloads = tmp_path / "downloads"
+    script = io.StringIO(f"/start\n:reveal\n2\n:file {upload}\n:say 7\n:help\n:quit\nnever sent\n")
+    output = io.StringIO()
+
+    with _FakeBot(emulator):
+        status = run_console(
+            emulator,
+            chat,
+            stdin=script,
+            stdout=output,
+            downloads_dir=downloads,
+            reply_wait=5,
+            banner="Hello from the sandbox",
+        )
+
+    printed = output.getvalue()
+    assert status == 0
+    assert printed.startswith("Hello from the sandbox\n")
+    assert "Welcome, Ann! Answer: ▒▒▒▒\n  [1] Alpha\n  [2] Beta" in printed
+    assert "Welcome, Ann! Answer: casa" in printed
+    assert "(pressed [2] Beta)" in printed
+    assert "(notice: Noted)" in printed
+    assert "(edited) ──\nYou chose beta" in printed
+    assert "📎 echo.csv (12 bytes)\nGot 12 bytes" in printed
+    assert (downloads / "echo.csv").read_bytes() == b"HOUSE,CASA\r\n"
+    assert f"saved to {downloads / 'echo.csv'}" in printed
+    assert "You said: 7" in printed
+    assert ":file PATH" in printed
+    assert "never sent" not in printed
+    assert emulator.unknown_calls == []
+
+
+def test_end_of_input_ends_the_console(emulator, tmp_path):
+    chat = emulator.private_chat(1001)
+    output = io.StringIO()
+    assert run_console(emulator, chat, io.StringIO(""), output, tmp_path, reply_wait=0) == 0
+    assert output.getvalue().rstrip().endswith("Bye.")

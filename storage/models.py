@@ -24,6 +24,7 @@ __all__ = [
     "BotState",
     "GameSession",
     "GameSessionStatistics",
+    "Outbox",
     "TrainingSession",
     "User",
     "WordPair",
@@ -162,4 +163,26 @@ class BotState(BaseModel):
         table_name = "bot_state"
 
 
-ALL_MODELS = (User, WordPair, TrainingSession, GameSession, GameSessionStatistics, BotState)
+class Outbox(BaseModel):
+    """A message a committed change owes the user (SPEC §6.2); deleted once Telegram took it."""
+
+    id = BigAutoField()
+    chat_id = BigIntegerField()
+    user_id = BigIntegerField()
+    effect = JSONField()
+    created_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "outbox"
+        indexes = ((("chat_id", "user_id"), False),)
+
+
+ALL_MODELS = (
+    User,
+    WordPair,
+    TrainingSession,
+    GameSession,
+    GameSessionStatistics,
+    BotState,
+    Outbox,
+)

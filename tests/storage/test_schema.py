@@ -10,6 +10,7 @@ EXPECTED_TABLES = {
     "game_sessions",
     "game_session_statistics",
     "bot_state",
+    "outbox",
     "schema_version",
 }
 

@@ -14,6 +14,8 @@ __all__ = [
     "RemoveKeyboard",
     "SendDocument",
     "SendText",
+    "effect_from_json",
+    "effect_to_json",
 ]
 
 
@@ -75,3 +77,50 @@ class Delivery:
     ok: bool
     message_id: int | None = None
     error: str | None = None
+
+
+def effect_to_json(effect: Effect) -> dict:
+    """A JSON-safe form of a message effect, for the transactional outbox (SPEC §6.2)."""
+    match effect:
+        case SendText(chat_id, text, keyboard):
+            return {
+                "type": "send_text",
+                "chat_id": chat_id,
+                "text": text,
+                "keyboard": _kb(keyboard),
+            }
+        case EditPrompt(chat_id, message_id, text, keyboard):
+            return {
+                "type": "edit_prompt",
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "text": text,
+                "keyboard": _kb(keyboard),
+            }
+        case RemoveKeyboard(chat_id, message_id):
+            return {"type": "remove_keyboard", "chat_id": chat_id, "message_id": message_id}
+    raise TypeError(f"{type(effect).__name__} cannot go through the outbox")
+
+
+def effect_from_json(data: dict) -> Effect:
+    keyboard = _kb_back(data.get("keyboard"))
+    match data["type"]:
+        case "send_text":
+            return SendText(data["chat_id"], data["text"], keyboard)
+        case "edit_prompt":
+            return EditPrompt(data["chat_id"], data["message_id"], data["text"], keyboard)
+        case "remove_keyboard":
+            return RemoveKeyboard(data["chat_id"], data["message_id"])
+    raise ValueError(f"unknown outbox effect {data['type']!r}")
+
+
+def _kb(keyboard: Keyboard | None) -> list | None:
+    if keyboard is None:
+        return None
+    return [[[button.text, button.data] for button in row] for row in keyboard]
+
+
+def _kb_back(rows: list | None) -> Keyboard | None:
+    if rows is None:
+        return None
+    return tuple(tuple(Button(text, data) for text, data in row) for row in rows)

@@ -1,0 +1,1 @@
+from tests.support.emulator_fixtures import emulator  # noqa: F401

@@ -1,0 +1,81 @@
+"""The Sender against the emulator over HTTP: 429 retry_after honoured, faults retried, splitting."""
+
+from __future__ import annotations
+
+import pytest
+from telebot import apihelper
+
+from tests.support.emulator_fixtures import TEST_TOKEN
+from wordbot.transport.bot_api import make_bot
+from wordbot.transport.effects import Button, EditPrompt, RemoveKeyboard, SendDocument, SendText
+from wordbot.transport.sender import Sender
+
+CHAT = 3003
+
+
+@pytest.fixture
+def sender_and_sleeps(emulator):
+    saved = apihelper.API_URL, apihelper.FILE_URL
+    sleeps: list[float] = []
+    sender = Sender(make_bot(TEST_TOKEN, emulator.url), sleep=sleeps.append)
+    emulator.private_chat(user_id=CHAT)
+    yield sender, sleeps
+    apihelper.API_URL, apihelper.FILE_URL = saved
+
+
+def test_429_waits_retry_after_and_then_delivers(emulator, sender_and_sleeps):
+    sender, sleeps = sender_and_sleeps
+    emulator.inject_faults(method="sendMessage", status=429, count=2, retry_after=3)
+    delivery = sender.perform(SendText(CHAT, "hello"))
+    assert delivery.ok and delivery.message_id
+    assert sleeps == [3.0, 3.0]
+    assert [m.text for m in emulator.chat(CHAT).bot_messages()] == ["hello"]
+
+
+def test_server_errors_are_retried_with_growing_backoff(emulator, sender_and_sleeps):
+    sender, sleeps = sender_and_sleeps
+    emulator.inject_faults(method="sendMessage", status=502, count=3)
+    assert sender.perform(SendText(CHAT, "after faults")).ok
+    assert len(sleeps) == 3 and sleeps[0] < sleeps[2]
+
+
+def test_a_call_that_keeps_failing_is_dropped_not_raised(emulator, sender_and_sleeps):
+    sender, sleeps = sender_and_sleeps
+    emulator.inject_faults(method="sendMessage", status=500, count=50)
+    delivery = sender.perform(SendText(CHAT, "never"))
+    assert not delivery.ok
+    assert len(sleeps) == 4  # five attempts, four waits
+
+
+def test_long_text_is_split_and_the_keyboard_goes_on_the_last_part(emulator, sender_and_sleeps):
+    sender, _ = sender_and_sleeps
+    text = "\n".join(f"line {n} " + "x" * 90 for n in range(100))
+    keyboard = ((Button("OK", "x:ok:AAAAAAAA"),),)
+    delivery = sender.perform(SendText(CHAT, text, keyboard))
+    messages = emulator.chat(CHAT).bot_messages()
+    assert len(messages) == 3
+    assert [m.has_keyboard for m in messages] == [False, False, True]
+    assert delivery.message_id == messages[-1].message_id
+    assert "\n".join(m.text for m in messages) == text
+
+
+def test_edit_without_keyboard_removes_buttons_and_not_modified_is_fine(
+    emulator, sender_and_sleeps
+):
+    sender, _ = sender_and_sleeps
+    keyboard = ((Button("Go", "x:go:AAAAAAAA"),),)
+    sent = sender.perform(SendText(CHAT, "prompt", keyboard))
+    assert sender.perform(EditPrompt(CHAT, sent.message_id, "prompt → done")).ok
+    assert sender.perform(EditPrompt(CHAT, sent.message_id, "prompt → done")).ok
+    assert sender.perform(RemoveKeyboard(CHAT, sent.message_id)).ok
+    message = emulator.chat(CHAT).message(sent.message_id)
+    assert message.text == "prompt → done" and not message.has_keyboard
+
+
+def test_document_upload_and_download(emulator, sender_and_sleeps):
+    sender, _ = sender_and_sleeps
+    sent = sender.perform(SendDocument(CHAT, "words.csv", b"a,b\r\n", "1 pair"))
+    document = emulator.chat(CHAT).message(sent.message_id).document
+    assert document["file_name"] == "words.csv"
+    assert sender.download(document["file_id"]) == b"a,b\r\n"
+    assert sender.download("no-such-file") is None

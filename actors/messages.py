@@ -14,6 +14,7 @@ __all__ = [
     "HandleUpdate",
     "Passivated",
     "Pulse",
+    "Recover",
     "SessionKey",
     "StopSessions",
     "SweepIdle",
@@ -34,6 +35,13 @@ class HandleUpdate:
     key: SessionKey
     incoming: Incoming
     completion: Future | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Recover:
+    """At start-up: this user is owed messages or a prompt from before a crash."""
+
+    key: SessionKey
 
 
 @dataclass(frozen=True, slots=True)

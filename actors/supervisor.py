@@ -12,7 +12,14 @@ from typing import Any
 
 import pykka
 
-from actors.messages import HandleUpdate, Passivated, SessionKey, StopSessions, SweepIdle
+from actors.messages import (
+    HandleUpdate,
+    Passivated,
+    Recover,
+    SessionKey,
+    StopSessions,
+    SweepIdle,
+)
 from actors.services import Services
 from actors.user_session import UserSession
 
@@ -55,7 +62,7 @@ class Supervisor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case HandleUpdate(key=key):
+            case HandleUpdate(key=key) | Recover(key=key):
                 self._deliver(key, message)
             case Passivated(key=key, actor_urn=urn):
                 self._on_passivated(key, urn)

@@ -9,12 +9,15 @@ from typing import Any
 import pykka
 
 from actors.flows.context import UserContext
+from actors.flows.training import TrainingFlow
 from actors.flows.vocabulary import VocabularyFlow
-from actors.messages import HandleUpdate, Passivated, SessionKey
+from actors.messages import HandleUpdate, Passivated, Recover, SessionKey
 from actors.services import Services
 from storage.database import database
 from wordbot.callback_data import decode_callback
+from wordbot.domain.training import SessionKind
 from wordbot.rendering import vocabulary as texts
+from wordbot.rendering.training import TRAINING_SCOPE
 from wordbot.transport.effects import AnswerCallback, SendText
 from wordbot.transport.updates import (
     ButtonPress,
@@ -40,12 +43,16 @@ class UserSession(pykka.ThreadingActor):
         self.key = key
         self._supervisor = supervisor
         self._ctx = UserContext(key, services)
-        self._vocabulary = VocabularyFlow(self._ctx)
+        self._training = TrainingFlow(self._ctx)
+        self._vocabulary = VocabularyFlow(self._ctx, on_cleared=self._training.end)
+        self._settled = False
 
     def on_receive(self, message: Any) -> Any:
         match message:
             case HandleUpdate():
                 self._handle_update(message)
+            case Recover():
+                self._recover()
             case _:
                 log.warning("user actor %s: unknown message %r", self.key, message)
         return None
@@ -55,13 +62,30 @@ class UserSession(pykka.ThreadingActor):
             with contextlib.suppress(pykka.ActorDeadError):  # shutting down
                 self._supervisor.tell(Passivated(self.key, self.actor_urn))
 
+    def _recover(self) -> None:
+        try:
+            with database.connection_context():
+                self._settle()
+        except Exception:
+            log.exception("user actor %s: recovery failed", self.key)
+            self._ctx.forget()
+            self._settled = False
+
+    def _settle(self) -> None:
+        """Once per actor life (rehydration), pay whatever a crash left owed."""
+        if not self._settled:
+            self._training.settle()
+            self._settled = True
+
     def _handle_update(self, message: HandleUpdate) -> None:
         try:
             with database.connection_context():
+                self._settle()
                 self._route(message.incoming)
         except Exception:
             log.exception("user actor %s: update %s failed", self.key, message.incoming.update_id)
             self._ctx.forget()
+            self._settled = False
             self._apologise(message.incoming)
         finally:
             if message.completion is not None:
@@ -101,6 +125,10 @@ class UserSession(pykka.ThreadingActor):
                 flow.export()
             case "clear":
                 flow.clear_command()
+            case "review":
+                self._training.start_or_resume(SessionKind.REVIEW)
+            case "getpair":
+                self._training.start_or_resume(SessionKind.GETPAIR)
             case _:
                 self._reply(texts.unknown_command(command))
 
@@ -108,6 +136,8 @@ class UserSession(pykka.ThreadingActor):
         data = decode_callback(press.data)
         if data is not None and data.scope == texts.CLEAR_SCOPE:
             self._vocabulary.clear_press(press, data)
+        elif data is not None and data.scope == TRAINING_SCOPE:
+            self._training.press(press, data)
         else:
             self._ctx.send(AnswerCallback(press.callback_query_id, texts.stale_button()))
 

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from peewee import EXCLUDED
 
 from storage import models
+from storage.cards import save_schedule
+from storage.database import database
+from storage.outbox import add_to_outbox
+from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import SessionKind, TrainingSession
+from wordbot.transport.effects import Effect
 
-__all__ = ["delete_training_session", "load_training_session", "save_training_session"]
+__all__ = [
+    "commit_grade",
+    "delete_training_session",
+    "load_training_session",
+    "save_training_session",
+    "sessions_owing_a_prompt",
+]
 
 _Row = models.TrainingSession
 
@@ -70,3 +82,35 @@ def delete_training_session(chat_id: int, user_id: int) -> bool:
     return bool(
         _Row.delete().where((_Row.chat_id == chat_id) & (_Row.user_id == user_id)).execute()
     )
+
+
+def commit_grade(
+    chat_id: int,
+    user_id: int,
+    graded: tuple[int, CardSchedule] | None,
+    next_session: TrainingSession | None,
+    owed: Sequence[Effect],
+    ttl: timedelta,
+    now: datetime,
+) -> TrainingSession | None:
+    """One transaction (SPEC §4.4, §6.2): the card's new schedule, the session advanced (or
+    deleted when done) and the messages this owes the user, all or nothing. `graded` is None
+    when the card was deleted meanwhile: the session just moves on."""
+    with database.atomic():
+        if graded is not None:
+            save_schedule(*graded, now)
+        saved = None
+        if next_session is None:
+            delete_training_session(chat_id, user_id)
+        else:
+            saved = save_training_session(next_session, ttl, now)
+        add_to_outbox(chat_id, user_id, owed, now)
+    return saved
+
+
+def sessions_owing_a_prompt(now: datetime) -> list[tuple[int, int]]:
+    """(chat_id, user_id) of live sessions whose current prompt was never sent (a crash)."""
+    query = _Row.select(_Row.chat_id, _Row.user_id).where(
+        _Row.current_message_id.is_null() & (_Row.expires_at > now)
+    )
+    return list(query.tuples())

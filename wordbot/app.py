@@ -10,12 +10,12 @@ import pykka
 from telebot import apihelper
 from telebot.types import BotCommand
 
-from actors.messages import StopSessions
+from actors.messages import Recover, SessionKey, StopSessions
 from actors.routing import Router
 from actors.scheduler import Metronome, Scheduler
 from actors.services import Services
 from actors.supervisor import Supervisor
-from storage import bot_state
+from storage import bot_state, outbox, training
 from storage.database import close_database, database, open_database
 from storage.migrate import migrate
 from wordbot.clock import Clock, SystemClock
@@ -62,6 +62,8 @@ class Application:
             metronome.start()
             self._stops.append(("metronome", metronome.stop))
 
+            self._recover_owed(supervisor)
+
             router = Router(supervisor, sender)
             poller = Poller(
                 lambda offset, timeout: apihelper.get_updates(
@@ -102,6 +104,16 @@ class Application:
             bot.set_my_commands([BotCommand(name, text) for name, text in BOT_COMMANDS])
         except Exception as error:
             log.warning("setMyCommands failed: %s", error)
+
+    def _recover_owed(self, supervisor: pykka.ActorRef) -> None:
+        """Users owed messages or a prompt by a crash get them now, not at their next message."""
+        with database.connection_context():
+            keys = set(outbox.keys_with_unsent())
+            keys.update(training.sessions_owing_a_prompt(self.clock.now()))
+        for chat_id, user_id in sorted(keys):
+            supervisor.tell(Recover(SessionKey(chat_id, user_id)))
+        if keys:
+            log.info("recovering %d users owed messages from before a restart", len(keys))
 
     @staticmethod
     def _stop_supervisor(supervisor: pykka.ActorRef) -> None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from actors.messages import SessionKey
 from actors.services import Services
-from storage import users
+from storage import training, users
 from wordbot.domain.learner import Learner
+from wordbot.domain.training import TrainingSession
 from wordbot.transport.effects import Delivery, Effect
 
 __all__ = ["UserContext"]
@@ -23,6 +24,8 @@ class UserContext:
     services: Services
     rng: random.Random = field(default_factory=random.Random)
     _learner: Learner | None = None
+    _training: TrainingSession | None = None
+    _training_loaded: bool = False
 
     def now(self):
         return self.services.clock.now()
@@ -41,6 +44,22 @@ class UserContext:
         self._learner = dataclasses.replace(self.learner(), **changes)
         return self._learner
 
+    def training(self) -> TrainingSession | None:
+        """The active training session (cached after the first read); expired counts as absent."""
+        if not self._training_loaded:
+            self._training = training.load_training_session(
+                self.key.chat_id, self.key.user_id, self.now()
+            )
+            self._training_loaded = True
+        if self._training is not None and self._training.is_expired(self.now()):
+            self._training = None
+        return self._training
+
+    def cache_training(self, session: TrainingSession | None) -> None:
+        """Record in the cache what was just written to storage."""
+        self._training, self._training_loaded = session, True
+
     def forget(self) -> None:
-        """Drop the cache (after a failed transaction the database is the truth)."""
+        """Drop the caches (after a failed transaction the database is the truth)."""
         self._learner = None
+        self._training, self._training_loaded = None, False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from actors.flows.context import UserContext
@@ -36,8 +37,9 @@ ADD_INPUT_WINDOW = timedelta(minutes=5)
 
 
 class VocabularyFlow:
-    def __init__(self, context: UserContext) -> None:
+    def __init__(self, context: UserContext, on_cleared: Callable[[], None] = lambda: None) -> None:
         self._ctx = context
+        self._on_cleared = on_cleared
 
     def _reply(self, text: str, keyboard=None):
         return self._ctx.send(SendText(self._ctx.key.chat_id, text, keyboard))
@@ -159,6 +161,7 @@ class VocabularyFlow:
             )
             return
         result = vocabulary.clear_vocabulary(self._ctx.key.chat_id, self._ctx.key.user_id)
+        self._on_cleared()
         self._ctx.send(AnswerCallback(press.callback_query_id))
         self._ctx.send(
             EditPrompt(

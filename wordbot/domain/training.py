@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-__all__ = ["SessionKind", "TrainingSession"]
+from wordbot.domain.srs import CardSchedule
+
+__all__ = ["Card", "SessionKind", "TrainingSession", "advance"]
 
 
 class SessionKind(StrEnum):
@@ -39,3 +41,35 @@ class TrainingSession:
 
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at <= now
+
+
+def advance(
+    session: TrainingSession,
+    *,
+    next_index: int | None,
+    next_token: str,
+    next_prompt_text: str,
+    now: datetime,
+) -> TrainingSession | None:
+    """The session after a grade: on to `next_index` with a fresh prompt, or None when done."""
+    if next_index is None:
+        return None
+    return replace(
+        session,
+        current_index=next_index,
+        current_token=next_token,
+        current_message_id=None,
+        current_prompt_text=next_prompt_text,
+        reviewed_count=session.reviewed_count + 1,
+        last_activity_at=now,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A word pair with its schedule, as training sees it."""
+
+    pair_id: int
+    word1: str
+    word2: str
+    schedule: CardSchedule

@@ -36,6 +36,8 @@ __all__ = [
 CLEAR_SCOPE = "clr"
 
 BOT_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("review", "Train your due cards"),
+    ("getpair", "Train one card"),
     ("add", "Add word pairs"),
     ("export", "Download your words as CSV"),
     ("clear", "Delete all your words"),
@@ -61,6 +63,11 @@ def welcome_text(first_name: str | None = None) -> str:
 def help_text() -> str:
     return (
         "<b>WordBot</b> keeps your word pairs and trains them.\n\n"
+        "<b>Training</b>\n"
+        "/review shows a few cards, one at a time: recall the hidden side, tap the spoiler to "
+        "check, then grade yourself (Again, Hard, Good, Easy). Cards you know come back less "
+        "often. /getpair trains a single card. An unfinished session waits for you, even "
+        "across restarts.\n\n"
         "<b>Adding words</b>\n"
         "• /add with lines <code>word1, word2</code> (a comma, semicolon or tab between the sides)\n"
         "• /add alone, then send the list as your next message\n"
@@ -163,7 +170,10 @@ def unsupported_message() -> str:
 
 
 def text_hint() -> str:
-    return "To add words, send /add with pairs like <code>house, casa</code>. /help shows more."
+    return (
+        "Send /review to train your words, or /add with pairs like "
+        "<code>house, casa</code> to add some. /help shows more."
+    )
 
 
 def private_only() -> str:

@@ -1,0 +1,186 @@
+"""Training (SPEC §4, §6.1–6.2): /review and /getpair sessions that survive any restart.
+
+The database is the truth and the context's session is a cache. A grade commits the card's new
+schedule, the advanced session and the messages it owes (the graded prompt's edit, "Well
+done…") in one transaction; those messages then leave through the outbox, and the next prompt
+is sent and its message id recorded right after. A crash anywhere leaves either the old state
+(the press can be made again) or the new one with something owed, which `settle` pays.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+from actors.flows.context import UserContext
+from storage import cards, outbox, training, vocabulary
+from wordbot.callback_data import CallbackData, new_token
+from wordbot.domain.srs import Grade, grade_card
+from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
+from wordbot.rendering import training as texts
+from wordbot.rendering import vocabulary as vocabulary_texts
+from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
+from wordbot.transport.updates import ButtonPress
+
+__all__ = ["TrainingFlow"]
+
+log = logging.getLogger(__name__)
+
+
+class TrainingFlow:
+    def __init__(self, context: UserContext) -> None:
+        self._ctx = context
+
+    @property
+    def _ttl(self) -> timedelta:
+        return timedelta(minutes=self._ctx.services.settings.sessions.training_ttl_minutes)
+
+    def start_or_resume(self, kind: SessionKind) -> None:
+        """`/review` (cards_per_session cards) or `/getpair` (one); an active session resumes."""
+        session = self._ctx.training()
+        if session is not None:
+            self._resume(session)
+            return
+        size = 1 if kind is SessionKind.GETPAIR else self._ctx.learner().cards_per_session
+        now = self._ctx.now()
+        pair_ids = vocabulary.select_cards_for_session(self._ctx.key.user_id, now, size)
+        found = cards.load_cards(self._ctx.key.user_id, pair_ids)
+        if not found:
+            self._ctx.send(SendText(self._ctx.key.chat_id, texts.nothing_to_review()))
+            return
+        pair_ids = [pair_id for pair_id in pair_ids if pair_id in found]
+        session = TrainingSession(
+            chat_id=self._ctx.key.chat_id,
+            user_id=self._ctx.key.user_id,
+            pair_ids=tuple(pair_ids),
+            current_index=0,
+            current_token=new_token(),
+            current_message_id=None,
+            current_prompt_text=self._prompt(found[pair_ids[0]], 0, len(pair_ids)),
+            kind=kind,
+            reviewed_count=0,
+            last_activity_at=now,
+            expires_at=now,
+            created_at=now,
+        )
+        session = training.save_training_session(session, self._ttl, now)
+        self._ctx.cache_training(session)
+        self._send_prompt(session)
+
+    def press(self, press: ButtonPress, data: CallbackData) -> None:
+        """A grade button: counts only for the current token on the current prompt message."""
+        session = self._ctx.training()
+        grade = _grade(data.action)
+        if (
+            session is None
+            or grade is None
+            or data.token != session.current_token
+            or press.message_id is None
+            or press.message_id != session.current_message_id
+        ):
+            self._ctx.send(AnswerCallback(press.callback_query_id, vocabulary_texts.stale_button()))
+            return
+        now = self._ctx.now()
+        remaining = session.pair_ids[session.current_index :]
+        found = cards.load_cards(self._ctx.key.user_id, remaining)
+        card = found.get(session.current_pair_id)
+        next_index = next(
+            (
+                index
+                for index in range(session.current_index + 1, len(session.pair_ids))
+                if session.pair_ids[index] in found
+            ),
+            None,
+        )
+        owed = [
+            EditPrompt(
+                session.chat_id,
+                press.message_id,
+                texts.graded_prompt(session.current_prompt_text, grade),
+            )
+        ]
+        next_session = advance(
+            session,
+            next_index=next_index,
+            next_token=new_token(),
+            next_prompt_text=""
+            if next_index is None
+            else self._prompt(
+                found[session.pair_ids[next_index]], next_index, len(session.pair_ids)
+            ),
+            now=now,
+        )
+        if next_session is None and session.reviewed_count + 1 > 1:
+            owed.append(SendText(session.chat_id, texts.well_done(session.reviewed_count + 1)))
+        saved = training.commit_grade(
+            session.chat_id,
+            session.user_id,
+            None if card is None else (card.pair_id, grade_card(card.schedule, grade, now)),
+            next_session,
+            owed,
+            self._ttl,
+            now,
+        )
+        self._ctx.cache_training(saved)
+        self._ctx.send(AnswerCallback(press.callback_query_id))
+        self.settle()
+
+    def settle(self) -> None:
+        """Pay what a committed change still owes: outbox messages, then an unsent prompt."""
+        for entry_id, effect in outbox.unsent_for(self._ctx.key.chat_id, self._ctx.key.user_id):
+            delivery = self._ctx.send(effect)
+            if not delivery.ok:
+                log.warning(
+                    "%s: owed %s not delivered (%s); dropped",
+                    self._ctx.key,
+                    type(effect).__name__,
+                    delivery.error,
+                )
+            outbox.mark_sent(entry_id)
+        session = self._ctx.training()
+        if session is not None and session.current_message_id is None:
+            self._send_prompt(session)
+
+    def end(self) -> None:
+        """The session is gone (e.g. /clear deleted it)."""
+        self._ctx.cache_training(None)
+
+    def _resume(self, session: TrainingSession) -> None:
+        """Send the current prompt again as a new message; the old copy loses its buttons."""
+        if session.current_message_id is not None:
+            self._ctx.send(RemoveKeyboard(session.chat_id, session.current_message_id))
+        self._send_prompt(session)
+
+    def _send_prompt(self, session: TrainingSession) -> None:
+        delivery = self._ctx.send(
+            SendText(
+                session.chat_id,
+                session.current_prompt_text,
+                texts.grade_keyboard(session.current_token),
+            )
+        )
+        if not delivery.ok:
+            return  # still owed: the next event tries again
+        now = self._ctx.now()
+        session = training.save_training_session(
+            _with_message(session, delivery.message_id, now), self._ttl, now
+        )
+        self._ctx.cache_training(session)
+
+    def _prompt(self, card: Card, index: int, total: int) -> str:
+        """The prompt for a card, in a random direction."""
+        if self._ctx.rng.random() < 0.5:
+            return texts.prompt_text(card.word1, card.word2, index + 1, total)
+        return texts.prompt_text(card.word2, card.word1, index + 1, total)
+
+
+def _grade(action: str) -> Grade | None:
+    try:
+        return Grade(action)
+    except ValueError:
+        return None
+
+
+def _with_message(session: TrainingSession, message_id: int | None, now) -> TrainingSession:
+    return replace(session, current_message_id=message_id, last_activity_at=now)

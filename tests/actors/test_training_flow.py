@@ -1,0 +1,267 @@
+"""Training in the UserSession actor with an injected clock: persistence, grading, resume, crashes."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from actors.messages import HandleUpdate, Recover, SessionKey
+from actors.services import Services
+from actors.user_session import UserSession
+from storage import training
+from storage.models import Outbox, TrainingSession, WordPair
+from tests.support.outbound import RecordingOutbound
+from wordbot.clock import FakeClock
+from wordbot.config import Settings
+from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
+from wordbot.transport.updates import ButtonPress, CommandMessage
+
+USER = 77
+KEY = SessionKey(USER, USER)
+_ids = itertools.count(1)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def outbound():
+    return RecordingOutbound()
+
+
+def new_actor(clock, outbound):
+    return UserSession(KEY, Services(Settings(), clock, outbound))
+
+
+@pytest.fixture
+def actor(db, clock, outbound):
+    actor = new_actor(clock, outbound)
+    send(actor, command("add", "\n".join(f"word{n}, slovo{n}" for n in range(7))))
+    return actor
+
+
+def send(actor, incoming):
+    actor.on_receive(HandleUpdate(KEY, incoming))
+
+
+def command(name, args="", user_id=USER):
+    return CommandMessage(next(_ids), user_id, user_id, "private", next(_ids), name, args)
+
+
+def press(message_id, data, user_id=USER):
+    return ButtonPress(next(_ids), user_id, user_id, "private", f"q{next(_ids)}", message_id, data)
+
+
+def prompts(outbound):
+    """(message id, SendText) of every prompt sent, in order (RecordingOutbound numbers from 100)."""
+    found, message_id = [], 99
+    for effect in outbound.effects:
+        if isinstance(effect, SendText):
+            message_id += 1
+            if effect.keyboard:
+                found.append((message_id, effect))
+    return found
+
+
+def grade_current(actor, outbound, grade="good"):
+    message_id, prompt = prompts(outbound)[-1]
+    button = next(b for b in prompt.keyboard[0] if b.data.split(":")[1] == grade)
+    send(actor, press(message_id, button.data))
+    return message_id
+
+
+def row():
+    return TrainingSession.get_or_none(TrainingSession.user_id == USER)
+
+
+def test_review_starts_a_session_of_cards_per_session_and_writes_the_row(actor, outbound):
+    send(actor, command("review"))
+    saved = row()
+    assert len(saved.pair_ids) == 5 and saved.current_index == 0 and saved.kind == "review"
+    message_id, prompt = prompts(outbound)[-1]
+    assert saved.current_message_id == message_id
+    assert saved.current_prompt_text == prompt.text
+    assert "<tg-spoiler>" in prompt.text and "Card 1 of 5" in prompt.text
+    assert [b.text for b in prompt.keyboard[0]] == ["Again", "Hard", "Good", "Easy"]
+
+
+def test_getpair_is_a_one_card_session(actor, outbound):
+    send(actor, command("getpair"))
+    assert len(row().pair_ids) == 1
+    grade_current(actor, outbound)
+    assert row() is None
+    assert not any("Well done" in t for t in outbound.texts())
+
+
+def test_a_grade_updates_the_card_and_advances_in_storage(actor, outbound, clock):
+    send(actor, command("review"))
+    first = row()
+    old_message = grade_current(actor, outbound, "good")
+    pair = WordPair.get_by_id(first.pair_ids[0])
+    assert (pair.state, pair.step, pair.last_reviewed_at) == ("learning", 1, clock.now())
+    saved = row()
+    assert saved.current_index == 1 and saved.reviewed_count == 1
+    assert saved.current_token != first.current_token
+    assert saved.current_message_id == prompts(outbound)[-1][0] != old_message
+    edit = next(e for e in outbound.effects if isinstance(e, EditPrompt))
+    assert edit.message_id == old_message and edit.keyboard is None
+    assert edit.text.endswith("→ <b>Good</b>")
+    assert Outbox.select().count() == 0  # delivered, so no longer owed
+
+
+def test_completion_deletes_the_row_and_says_well_done(actor, outbound):
+    send(actor, command("review"))
+    for _ in range(5):
+        grade_current(actor, outbound, "easy")
+    assert row() is None
+    assert outbound.texts()[-1] == "Well done reviewing 5 cards."
+    assert WordPair.select().where(WordPair.state == "review").count() == 5
+
+
+def test_a_new_actor_continues_at_the_same_card_and_accepts_the_old_prompt(
+    db, actor, outbound, clock
+):
+    send(actor, command("review"))
+    grade_current(actor, outbound)
+    before = row()
+    restarted = new_actor(clock, outbound)  # after a restart or passivation
+    grade_current(restarted, outbound, "hard")
+    after = row()
+    assert after.current_index == before.current_index + 1
+    assert WordPair.get_by_id(before.pair_ids[1]).state == "learning"
+
+
+def test_review_while_active_resends_the_same_prompt_and_strips_the_old_copy(actor, outbound):
+    send(actor, command("review"))
+    grade_current(actor, outbound)
+    old_id, old_prompt = prompts(outbound)[-1]
+    send(actor, command("review"))
+    new_id, new_prompt = prompts(outbound)[-1]
+    assert new_id != old_id and new_prompt.text == old_prompt.text
+    assert RemoveKeyboard(USER, old_id) in outbound.effects
+    assert row().current_message_id == new_id and row().current_index == 1
+    send(actor, press(old_id, old_prompt.keyboard[0][2].data))  # the old copy is stale now
+    assert row().current_index == 1
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda data, message_id: (message_id, data.rsplit(":", 1)[0] + ":AAAAAAAA"),
+        lambda data, message_id: (message_id + 1, data),
+        lambda data, message_id: (message_id, "tr:superb:" + data.rsplit(":", 1)[1]),
+        lambda data, message_id: (message_id, "garbage"),
+        lambda data, message_id: (None, data),
+    ],
+    ids=["wrong_token", "wrong_message", "unknown_grade", "garbage", "no_message"],
+)
+def test_forged_presses_change_nothing(actor, outbound, forge):
+    send(actor, command("review"))
+    message_id, prompt = prompts(outbound)[-1]
+    forged_message, forged_data = forge(prompt.keyboard[0][2].data, message_id)
+    before = row()
+    send(actor, press(forged_message, forged_data))
+    assert row().current_index == before.current_index
+    assert WordPair.select().where(WordPair.state != "new").count() == 0
+    assert isinstance(outbound.effects[-1], AnswerCallback)
+    assert outbound.effects[-1].text == "This button is no longer active."
+
+
+def test_another_users_press_changes_nothing(db, actor, outbound, clock):
+    send(actor, command("review"))
+    message_id, prompt = prompts(outbound)[-1]
+    stranger_key = SessionKey(555, 555)
+    stranger = UserSession(stranger_key, Services(Settings(), clock, outbound))
+    stranger.on_receive(
+        HandleUpdate(stranger_key, press(message_id, prompt.keyboard[0][2].data, 555))
+    )
+    assert row().current_index == 0
+    assert WordPair.select().where(WordPair.state != "new").count() == 0
+
+
+def test_a_replayed_press_is_applied_once(actor, outbound):
+    send(actor, command("review"))
+    message_id, prompt = prompts(outbound)[-1]
+    data = prompt.keyboard[0][2].data
+    send(actor, press(message_id, data))
+    send(actor, press(message_id, data))
+    assert row().reviewed_count == 1
+    assert WordPair.select().where(WordPair.state != "new").count() == 1
+
+
+def test_press_after_finish_is_stale(actor, outbound):
+    send(actor, command("getpair"))
+    message_id, prompt = prompts(outbound)[-1]
+    send(actor, press(message_id, prompt.keyboard[0][1].data))
+    send(actor, press(message_id, prompt.keyboard[0][1].data))
+    assert WordPair.select().where(WordPair.state != "new").count() == 1
+    assert outbound.effects[-1].text == "This button is no longer active."
+
+
+def test_an_expired_session_counts_as_absent(actor, outbound, clock):
+    send(actor, command("review"))
+    message_id, prompt = prompts(outbound)[-1]
+    clock.advance(minutes=1440)
+    send(actor, press(message_id, prompt.keyboard[0][2].data))
+    assert WordPair.select().where(WordPair.state != "new").count() == 0
+    send(actor, command("review"))
+    assert row().current_index == 0 and row().current_message_id != message_id
+
+
+def test_nothing_to_review(db, clock, outbound):
+    actor = new_actor(clock, outbound)
+    send(actor, command("review"))
+    assert outbound.texts()[-1] == "Nothing to review right now."
+
+
+def test_a_crash_after_commit_is_healed_by_recovery(actor, outbound, clock, monkeypatch):
+    """The process dies after the grade's commit, before anything was sent."""
+    send(actor, command("review"))
+    message_id, prompt = prompts(outbound)[-1]
+
+    class Crash(BaseException):
+        pass
+
+    def die(*args, **kwargs):
+        raise Crash
+
+    flow = actor._training
+    monkeypatch.setattr(flow, "settle", die)
+    with pytest.raises(Crash):
+        send(actor, press(message_id, prompt.keyboard[0][2].data))
+    monkeypatch.undo()
+    assert row().current_index == 1 and row().current_message_id is None
+    assert Outbox.select().count() == 1  # the graded prompt's edit is owed
+    effects_before = len(outbound.effects)
+
+    restarted = new_actor(clock, outbound)
+    restarted.on_receive(Recover(KEY))
+    sent = outbound.effects[effects_before:]
+    assert isinstance(sent[0], EditPrompt) and sent[0].message_id == message_id
+    assert isinstance(sent[1], SendText) and sent[1].text == row().current_prompt_text
+    assert row().current_message_id is not None
+    assert Outbox.select().count() == 0
+    assert WordPair.select().where(WordPair.state != "new").count() == 1
+
+
+def test_clear_ends_the_session(actor, outbound):
+    send(actor, command("review"))
+    send(actor, command("clear"))
+    confirm = [e for e in outbound.effects if isinstance(e, SendText) and e.keyboard][-1]
+    from storage.models import User
+
+    send(actor, press(User.get_by_id(USER).confirm_message_id, confirm.keyboard[0][0].data))
+    assert row() is None
+    send(actor, command("review"))
+    assert outbound.texts()[-1] == "Nothing to review right now."
+
+
+def test_training_ttl_comes_from_settings(actor, clock):
+    send(actor, command("review"))
+    assert training.load_training_session(
+        USER, USER, clock.now()
+    ).expires_at == clock.now() + timedelta(minutes=Settings().sessions.training_ttl_minutes)

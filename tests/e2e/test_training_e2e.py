@@ -1,0 +1,194 @@
+"""Training against the real process: SIGKILL mid-session, restart, carry on exactly where you were."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+
+from tests.support.bot_process import BotProcess
+
+pytestmark = pytest.mark.e2e
+
+USER = 2002
+WAIT = 15.0
+PAIRS = {f"word{n}": f"slovo{n}" for n in range(5)}
+# What each grade does to a new card (SPEC §4.4): (state, step, interval_days, reps)
+EXPECTED = {
+    "Again": ("learning", 0, 0, 0),
+    "Hard": ("learning", 0, 0, 0),
+    "Good": ("learning", 1, 0, 0),
+    "Easy": ("review", 0, 4, 1),
+}
+
+
+@pytest.fixture
+def bot(emulator, tmp_path):
+    process = BotProcess(emulator, tmp_path).start()
+    yield process
+    process.close()
+
+
+@pytest.fixture
+def chat(emulator, bot):
+    chat = emulator.private_chat(user_id=USER)
+    since = chat.mark()
+    chat.send_text("/add " + "\n".join(f"{a}, {b}" for a, b in PAIRS.items()))
+    chat.wait_for_message(contains="Imported 5 new pairs", since=since, timeout=WAIT)
+    return chat
+
+
+def word_of(prompt) -> str:
+    """The pair (by word1) a prompt asks about, whichever direction it shows."""
+    number = re.search(r"(?:word|slovo)(\d)", prompt.text)[1]
+    return f"word{number}"
+
+
+def next_prompt(chat, since):
+    return chat.wait_for_message(
+        predicate=lambda m: m.event == "sent" and m.has_keyboard, since=since, timeout=WAIT
+    )
+
+
+def grade(chat, prompt, label):
+    """Press a grade and wait for its effects: the prompt edited, then the next message."""
+    since = chat.mark()
+    chat.press(prompt, button=label)
+    edited = chat.wait_for_message(
+        predicate=lambda m: m.message_id == prompt.message_id and m.event == "edited",
+        since=since,
+        timeout=WAIT,
+    )
+    assert edited.text.endswith(f"→ {label}") and not edited.has_keyboard
+    return since
+
+
+def srs_rows(tmp_path):
+    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+        rows = db.execute(
+            "select word1, state, step, interval_days, reps, last_reviewed_at from word_pairs"
+        ).fetchall()
+    return {
+        word: (state, step, interval, reps, reviewed)
+        for word, state, step, interval, reps, reviewed in rows
+    }
+
+
+def test_kill_between_grades_then_press_the_pre_restart_prompt(emulator, bot, chat, tmp_path):
+    pressed: dict[str, str] = {}
+    labels = iter(["Easy", "Good", "Again", "Hard", "Easy"])
+    since = chat.mark()
+    chat.send_text("/review")
+    prompt = next_prompt(chat, since)
+    for _ in range(2):
+        label = next(labels)
+        pressed[word_of(prompt)] = label
+        prompt = next_prompt(chat, grade(chat, prompt, label))
+
+    emulator.wait_for_confirmation(timeout=WAIT)  # the press is fully handled: kill between grades
+    bot.kill()
+    bot.start()
+
+    while prompt is not None:  # the third prompt was sent before the kill
+        label = next(labels)
+        pressed[word_of(prompt)] = label
+        since = grade(chat, prompt, label)
+        if len(pressed) == 5:
+            done = chat.wait_for_message(contains="Well done", since=since, timeout=WAIT)
+            assert done.text == "Well done reviewing 5 cards."
+            prompt = None
+        else:
+            prompt = next_prompt(chat, since)
+
+    assert sorted(pressed) == sorted(PAIRS)
+    emulator.wait_for_confirmation(timeout=WAIT)  # the last press is fully handled
+    rows = srs_rows(tmp_path)
+    for word, label in pressed.items():
+        assert rows[word][:4] == EXPECTED[label], word
+        assert rows[word][4] is not None
+    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+        assert db.execute("select count(*) from training_sessions").fetchone() == (0,)
+        assert db.execute("select count(*) from outbox").fetchone() == (0,)
+
+
+def test_review_after_a_kill_resumes_the_same_card(emulator, bot, chat, tmp_path):
+    since = chat.mark()
+    chat.send_text("/review")
+    first = next_prompt(chat, since)
+    current = next_prompt(chat, grade(chat, first, "Good"))
+
+    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.kill()
+    bot.start()
+
+    since = chat.mark()
+    chat.send_text("/review")
+    resumed = next_prompt(chat, since)
+    assert resumed.message_id != current.message_id
+    assert resumed.text == current.text
+    old_copy = chat.wait_for_message(
+        predicate=lambda m: m.message_id == current.message_id and not m.has_keyboard,
+        since=since,
+        timeout=WAIT,
+    )
+    assert old_copy.text == current.text
+    nxt = next_prompt(chat, grade(chat, resumed, "Easy"))
+    assert word_of(nxt) not in {word_of(first), word_of(current)}
+    emulator.wait_for_confirmation(timeout=WAIT)
+    rows = srs_rows(tmp_path)
+    assert rows[word_of(first)][:4] == EXPECTED["Good"]
+    assert rows[word_of(current)][:4] == EXPECTED["Easy"]
+    assert sum(1 for row in rows.values() if row[4] is not None) == 2
+
+
+def test_stale_prompt_from_a_finished_session_changes_nothing(emulator, bot, chat, tmp_path):
+    since = chat.mark()
+    chat.send_text("/getpair")
+    prompt = next_prompt(chat, since)
+    grade(chat, prompt, "Good")
+    emulator.wait_for_confirmation(timeout=WAIT)
+    before = srs_rows(tmp_path)
+    query = chat.press_data(prompt, data=prompt.buttons[0][3].callback_data)
+    assert (
+        chat.wait_for_callback_answer(query, timeout=WAIT).text
+        == "This button is no longer active."
+    )
+    assert srs_rows(tmp_path) == before
+
+
+def test_kill_after_commit_before_sending_redelivers_without_applying_twice(
+    emulator, bot, chat, tmp_path
+):
+    """The bot dies holding a committed grade: its edit is stuck in flight, the update unconfirmed.
+    After the restart Telegram delivers the press again; it must not count twice, and the
+    edit and the next prompt the commit owed still arrive."""
+    since = chat.mark()
+    chat.send_text("/review")
+    prompt = next_prompt(chat, since)
+    emulator.inject_timeout(method="editMessageText", seconds=30, count=1)
+    calls_before = len(emulator.calls)
+    chat.press(prompt, button="Easy")
+    emulator.wait_for_call("answerCallbackQuery", since=calls_before, timeout=WAIT)
+    assert emulator.pending_updates()  # the press is not confirmed yet
+    bot.kill()
+    emulator.clear_faults()
+
+    since = chat.mark()
+    bot.start()
+    edited = chat.wait_for_message(
+        predicate=lambda m: m.message_id == prompt.message_id and m.text.endswith("→ Easy"),
+        since=since,
+        timeout=WAIT,
+    )
+    assert not edited.has_keyboard
+    second = next_prompt(chat, since)
+    assert "Card 2 of 5" in second.text
+    emulator.wait_for_confirmation(timeout=WAIT)
+    rows = srs_rows(tmp_path)
+    assert rows[word_of(prompt)][:4] == EXPECTED["Easy"]
+    assert sum(1 for row in rows.values() if row[4] is not None) == 1
+    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+        assert db.execute(
+            "select current_index, reviewed_count from training_sessions"
+        ).fetchone() == (1, 1)

@@ -13,7 +13,7 @@ from wordbot.app import Application
 from wordbot.config import Secret, Settings
 from wordbot.emulator import BotApiEmulator
 from wordbot.logs import configure_logging
-from wordbot.sandbox_console import run_console
+from wordbot.sandbox_console import render_message, run_console
 
 __all__ = ["SANDBOX_TOKEN", "run_sandbox"]
 
@@ -26,19 +26,26 @@ def run_sandbox(settings: Settings, db_path: Path, user_id: int) -> int:
     """Start the emulator and the bot in this process, then hand the terminal to the console."""
     configure_logging(settings.logging.level, [SANDBOX_TOKEN], path=LOG_FILE)
     database_url = f"sqlite:///{db_path}"
-    with BotApiEmulator(
-        token=SANDBOX_TOKEN, first_update_id=_next_update_id(database_url)
-    ) as emulator:
+    emulator = BotApiEmulator(
+        token=SANDBOX_TOKEN,
+        first_update_id=_next_update_id(database_url),
+        chats_file=db_path.with_name(db_path.name + ".chats.json"),
+    )
+    with emulator:
         app = Application(_sandbox_settings(settings, emulator.url, database_url))
         app.start()
         try:
-            print(
-                f"WordBot sandbox: you are user {user_id}; data in {db_path}, log in {LOG_FILE}.\n"
-                "Type /start to begin, :help for console commands, :quit to leave.",
-                flush=True,
-            )
             chat = emulator.private_chat(user_id=user_id, first_name="You")
-            run_console(emulator, chat, sys.stdin, sys.stdout, downloads_dir=DOWNLOADS)
+            banner = (
+                f"WordBot sandbox: you are user {user_id}; data in {db_path}, log in {LOG_FILE}.\n"
+                "Type /start to begin, :help for console commands, :quit to leave."
+            )
+            waiting = [m for m in chat.bot_messages() if m.has_keyboard]
+            if waiting:  # from the last run: its buttons still work
+                banner += "\nWhere you left off:\n" + render_message(waiting[-1])
+            run_console(
+                emulator, chat, sys.stdin, sys.stdout, downloads_dir=DOWNLOADS, banner=banner
+            )
         finally:
             app.stop()
     return 0

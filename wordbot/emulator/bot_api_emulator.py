@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from wordbot.emulator.faults import FaultPlan
 from wordbot.emulator.limits import RateLimiter, RateLimits
 from wordbot.emulator.methods import BotApi
 from wordbot.emulator.params import UploadedFile
+from wordbot.emulator.persistence import load_chats, save_chats
 from wordbot.emulator.records import BotMessage, Call, CallbackAnswer
 from wordbot.emulator.server import HttpListener
 from wordbot.emulator.state import EmulatorState
@@ -30,7 +32,7 @@ class BotApiEmulator:
     `calls` (unless `record_calls=False`, for long benchmarks); calls to methods the emulator
     does not implement answer 404 and land in `unknown_calls`. `strict_html=False` accepts a
     bare "&" as Telegram does (see html_text). `clock` dates messages; `first_update_id`
-    continues a numbering. Start it once; after `stop()` it refuses everything. All methods
+    continues a numbering; with `chats_file` the chats are loaded from it and saved on stop. Start it once; after `stop()` it refuses everything. All methods
     are thread-safe.
     """
 
@@ -46,6 +48,7 @@ class BotApiEmulator:
         clock: Callable[[], float] = time.time,
         record_calls: bool = True,
         first_update_id: int = 1,
+        chats_file: Path | None = None,
     ) -> None:
         bot_id = token.split(":", 1)[0]
         self.token = token
@@ -67,6 +70,9 @@ class BotApiEmulator:
         self._webhooks = WebhookDelivery(self._state)
         self._outage_lock = threading.Lock()
         self._outage_timers: list[threading.Timer] = []
+        self._chats_file = chats_file
+        if chats_file is not None:
+            load_chats(self._state, chats_file)
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -86,6 +92,8 @@ class BotApiEmulator:
             self._outage_timers.clear()
         self._listener.stop()
         self._webhooks.stop()
+        if self._chats_file is not None:
+            save_chats(self._state, self._chats_file)
 
     def __enter__(self) -> BotApiEmulator:
         return self.start()

@@ -73,6 +73,8 @@ class Poller:
                 updates = self._fetch(offset, self._poll_timeout)
                 failures = 0
             except (ApiTelegramException, requests.RequestException) as error:
+                if self._stopped.is_set():
+                    return
                 failures += 1
                 wait = min(30.0, 0.5 * 2 ** min(failures, 6))
                 log.warning("getUpdates failed (%s); retrying in %.1f s", error, wait)

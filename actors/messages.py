@@ -11,6 +11,7 @@ from wordbot.transport.updates import Incoming
 
 __all__ = [
     "Cleanup",
+    "EndIdleGame",
     "HandleUpdate",
     "Passivated",
     "Pulse",
@@ -40,6 +41,13 @@ class HandleUpdate:
 @dataclass(frozen=True, slots=True)
 class Recover:
     """At start-up: this user is owed messages or a prompt from before a crash."""
+
+    key: SessionKey
+
+
+@dataclass(frozen=True, slots=True)
+class EndIdleGame:
+    """Cleanup found this user's game idle past its expiry: end it with a timed-out summary."""
 
     key: SessionKey
 

@@ -10,8 +10,10 @@ from typing import Any
 import pykka
 import schedule
 
-from actors.messages import Cleanup, Pulse, SweepIdle, Tick
+from actors.messages import Cleanup, EndIdleGame, Pulse, SessionKey, SweepIdle, Tick
 from actors.services import Services
+from storage import game, training
+from storage.database import database
 
 __all__ = ["Metronome", "Scheduler"]
 
@@ -35,6 +37,7 @@ class Scheduler(pykka.ThreadingActor):
         self._schedule.every(settings.sessions.cleanup_interval_minutes).minutes.do(
             self._job("cleanup", lambda: self._on_cleanup(self._services.clock.now()))
         )
+        self.actor_ref.tell(Cleanup(self._services.clock.now()))  # what expired while down
         sweep_seconds = max(1, min(60, settings.actors.idle_seconds // 2))
         self._schedule.every(sweep_seconds).seconds.do(
             self._job("sweep", lambda: self._supervisor.tell(SweepIdle(self._services.clock.now())))
@@ -67,6 +70,19 @@ class Scheduler(pykka.ThreadingActor):
         log.debug("scheduler: tick at %s (reminders are not implemented yet)", now)
 
     def _on_cleanup(self, now) -> None:
+        """SPEC §6.6: idle games end through their user's actor (which sends the summary);
+        expired training rows go; idle actors are passivated."""
+        with database.connection_context():
+            idle = game.idle_games(now)
+            removed = training.delete_expired_training_sessions(now)
+        for chat_id, user_id in idle:
+            self._supervisor.tell(EndIdleGame(SessionKey(chat_id, user_id)))
+        if idle or removed:
+            log.info(
+                "cleanup: %d idle games ending, %d expired training sessions removed",
+                len(idle),
+                removed,
+            )
         self._supervisor.tell(SweepIdle(now))
 
 

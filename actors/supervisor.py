@@ -13,6 +13,7 @@ from typing import Any
 import pykka
 
 from actors.messages import (
+    EndIdleGame,
     HandleUpdate,
     Passivated,
     Recover,
@@ -62,7 +63,7 @@ class Supervisor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case HandleUpdate(key=key) | Recover(key=key):
+            case HandleUpdate(key=key) | Recover(key=key) | EndIdleGame(key=key):
                 self._deliver(key, message)
             case Passivated(key=key, actor_urn=urn):
                 self._on_passivated(key, urn)

@@ -9,14 +9,16 @@ from typing import Any
 import pykka
 
 from actors.flows.context import UserContext
+from actors.flows.game import GameFlow
 from actors.flows.training import TrainingFlow
 from actors.flows.vocabulary import VocabularyFlow
-from actors.messages import HandleUpdate, Passivated, Recover, SessionKey
+from actors.messages import EndIdleGame, HandleUpdate, Passivated, Recover, SessionKey
 from actors.services import Services
 from storage.database import database
 from wordbot.callback_data import decode_callback
 from wordbot.domain.training import SessionKind
 from wordbot.rendering import vocabulary as texts
+from wordbot.rendering.game import GAME_SCOPE
 from wordbot.rendering.training import TRAINING_SCOPE
 from wordbot.transport.effects import AnswerCallback, SendText
 from wordbot.transport.updates import (
@@ -44,7 +46,8 @@ class UserSession(pykka.ThreadingActor):
         self._supervisor = supervisor
         self._ctx = UserContext(key, services)
         self._training = TrainingFlow(self._ctx)
-        self._vocabulary = VocabularyFlow(self._ctx, on_cleared=self._training.end)
+        self._game = GameFlow(self._ctx)
+        self._vocabulary = VocabularyFlow(self._ctx, on_cleared=self._sessions_cleared)
         self._settled = False
 
     def on_receive(self, message: Any) -> Any:
@@ -52,7 +55,9 @@ class UserSession(pykka.ThreadingActor):
             case HandleUpdate():
                 self._handle_update(message)
             case Recover():
-                self._recover()
+                self._housekeeping(self._settle)
+            case EndIdleGame():
+                self._housekeeping(self._end_idle_game)
             case _:
                 log.warning("user actor %s: unknown message %r", self.key, message)
         return None
@@ -62,20 +67,31 @@ class UserSession(pykka.ThreadingActor):
             with contextlib.suppress(pykka.ActorDeadError):  # shutting down
                 self._supervisor.tell(Passivated(self.key, self.actor_urn))
 
-    def _recover(self) -> None:
+    def _housekeeping(self, work) -> None:
+        """Run housekeeping work with a connection; failures are logged, the actor lives."""
         try:
             with database.connection_context():
-                self._settle()
+                work()
         except Exception:
-            log.exception("user actor %s: recovery failed", self.key)
+            log.exception("user actor %s: %s failed", self.key, work.__name__)
             self._ctx.forget()
             self._settled = False
 
     def _settle(self) -> None:
         """Once per actor life (rehydration), pay whatever a crash left owed."""
         if not self._settled:
-            self._training.settle()
+            self._ctx.flush_outbox()
+            self._training.send_owed_prompt()
+            self._game.send_owed_prompt()
             self._settled = True
+
+    def _end_idle_game(self) -> None:
+        self._settle()
+        self._game.end_idle()
+
+    def _sessions_cleared(self) -> None:
+        self._training.end()
+        self._game.end()
 
     def _handle_update(self, message: HandleUpdate) -> None:
         try:
@@ -102,6 +118,8 @@ class UserSession(pykka.ThreadingActor):
             case TextMessage(text=text):
                 if flow.awaits_add_text():
                     flow.add_text(text)
+                elif self._game.active() is not None:
+                    self._game.answer(text)
                 else:
                     self._reply(texts.text_hint())
             case DocumentMessage():
@@ -129,6 +147,8 @@ class UserSession(pykka.ThreadingActor):
                 self._training.start_or_resume(SessionKind.REVIEW)
             case "getpair":
                 self._training.start_or_resume(SessionKind.GETPAIR)
+            case "game":
+                self._game.command(args)
             case _:
                 self._reply(texts.unknown_command(command))
 
@@ -138,6 +158,8 @@ class UserSession(pykka.ThreadingActor):
             self._vocabulary.clear_press(press, data)
         elif data is not None and data.scope == TRAINING_SCOPE:
             self._training.press(press, data)
+        elif data is not None and data.scope == GAME_SCOPE:
+            self._game.press(press, data)
         else:
             self._ctx.send(AnswerCallback(press.callback_query_id, texts.stale_button()))
 

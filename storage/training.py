@@ -18,6 +18,7 @@ from wordbot.transport.effects import Effect
 
 __all__ = [
     "commit_grade",
+    "delete_expired_training_sessions",
     "delete_training_session",
     "load_training_session",
     "save_training_session",
@@ -114,3 +115,8 @@ def sessions_owing_a_prompt(now: datetime) -> list[tuple[int, int]]:
         _Row.current_message_id.is_null() & (_Row.expires_at > now)
     )
     return list(query.tuples())
+
+
+def delete_expired_training_sessions(now: datetime) -> int:
+    """Cleanup (SPEC §6.6): rows past `expires_at`; actors treat them as absent already."""
+    return _Row.delete().where(_Row.expires_at <= now).execute()

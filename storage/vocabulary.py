@@ -19,6 +19,7 @@ __all__ = [
     "UpsertResult",
     "clear_vocabulary",
     "count_pairs",
+    "list_pair_ids",
     "list_pairs_for_export",
     "select_cards_for_session",
     "upsert_pairs",
@@ -155,3 +156,9 @@ def select_cards_for_session(user_id: int, now: datetime, size: int) -> list[int
         )
         chosen.extend(pair_id for (pair_id,) in fresh if pair_id not in chosen)
     return chosen
+
+
+def list_pair_ids(user_id: int) -> list[int]:
+    """Every pair id of the user (a game deck is drawn from these)."""
+    query = WordPair.select(WordPair.id).where(WordPair.user == user_id).order_by(WordPair.id)
+    return [pair_id for (pair_id,) in query.tuples()]

@@ -15,7 +15,7 @@ from actors.routing import Router
 from actors.scheduler import Metronome, Scheduler
 from actors.services import Services
 from actors.supervisor import Supervisor
-from storage import bot_state, outbox, training
+from storage import bot_state, game, outbox, training
 from storage.database import close_database, database, open_database
 from storage.migrate import migrate
 from wordbot.clock import Clock, SystemClock
@@ -110,6 +110,7 @@ class Application:
         with database.connection_context():
             keys = set(outbox.keys_with_unsent())
             keys.update(training.sessions_owing_a_prompt(self.clock.now()))
+            keys.update(game.games_owing_a_prompt(self.clock.now()))
         for chat_id, user_id in sorted(keys):
             supervisor.tell(Recover(SessionKey(chat_id, user_id)))
         if keys:

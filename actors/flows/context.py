@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import random
 from dataclasses import dataclass, field
 
 from actors.messages import SessionKey
 from actors.services import Services
-from storage import training, users
+from storage import game, outbox, training, users
+from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.training import TrainingSession
 from wordbot.transport.effects import Delivery, Effect
 
 __all__ = ["UserContext"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -26,6 +30,8 @@ class UserContext:
     _learner: Learner | None = None
     _training: TrainingSession | None = None
     _training_loaded: bool = False
+    _game: GameSession | None = None
+    _game_loaded: bool = False
 
     def now(self):
         return self.services.clock.now()
@@ -59,7 +65,31 @@ class UserContext:
         """Record in the cache what was just written to storage."""
         self._training, self._training_loaded = session, True
 
+    def game(self) -> GameSession | None:
+        """The game row (cached), expired or not: an expired game still owes its summary."""
+        if not self._game_loaded:
+            self._game = game.load_game(self.key.chat_id, self.key.user_id)
+            self._game_loaded = True
+        return self._game
+
+    def cache_game(self, session: GameSession | None) -> None:
+        self._game, self._game_loaded = session, True
+
+    def flush_outbox(self) -> None:
+        """Send what committed changes owe this user, oldest first; each entry goes once sent."""
+        for entry_id, effect in outbox.unsent_for(self.key.chat_id, self.key.user_id):
+            delivery = self.send(effect)
+            if not delivery.ok:
+                log.warning(
+                    "%s: owed %s not delivered (%s); dropped",
+                    self.key,
+                    type(effect).__name__,
+                    delivery.error,
+                )
+            outbox.mark_sent(entry_id)
+
     def forget(self) -> None:
         """Drop the caches (after a failed transaction the database is the truth)."""
         self._learner = None
         self._training, self._training_loaded = None, False
+        self._game, self._game_loaded = None, False

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from actors.flows.context import UserContext
-from storage import cards, outbox, training, vocabulary
+from storage import cards, training, vocabulary
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.srs import Grade, grade_card
 from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
@@ -128,16 +128,10 @@ class TrainingFlow:
 
     def settle(self) -> None:
         """Pay what a committed change still owes: outbox messages, then an unsent prompt."""
-        for entry_id, effect in outbox.unsent_for(self._ctx.key.chat_id, self._ctx.key.user_id):
-            delivery = self._ctx.send(effect)
-            if not delivery.ok:
-                log.warning(
-                    "%s: owed %s not delivered (%s); dropped",
-                    self._ctx.key,
-                    type(effect).__name__,
-                    delivery.error,
-                )
-            outbox.mark_sent(entry_id)
+        self._ctx.flush_outbox()
+        self.send_owed_prompt()
+
+    def send_owed_prompt(self) -> None:
         session = self._ctx.training()
         if session is not None and session.current_message_id is None:
             self._send_prompt(session)

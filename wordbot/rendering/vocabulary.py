@@ -38,6 +38,7 @@ CLEAR_SCOPE = "clr"
 BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("review", "Train your due cards"),
     ("getpair", "Train one card"),
+    ("game", "Typed-answer quiz"),
     ("add", "Add word pairs"),
     ("export", "Download your words as CSV"),
     ("clear", "Delete all your words"),
@@ -68,6 +69,10 @@ def help_text() -> str:
         "check, then grade yourself (Again, Hard, Good, Easy). Cards you know come back less "
         "often. /getpair trains a single card. An unfinished session waits for you, even "
         "across restarts.\n\n"
+        "<b>Game</b>\n"
+        "/game asks you to type translations of up to 5 pairs, both ways. A wrong answer or 👀 "
+        "brings the card back later; at the end you see your score. /game resumes a game in "
+        "progress, /game new starts over.\n\n"
         "<b>Adding words</b>\n"
         "• /add with lines <code>word1, word2</code> (a comma, semicolon or tab between the sides)\n"
         "• /add alone, then send the list as your next message\n"
@@ -171,7 +176,7 @@ def unsupported_message() -> str:
 
 def text_hint() -> str:
     return (
-        "Send /review to train your words, or /add with pairs like "
+        "Send /review to train your words, /game for a quiz, or /add with pairs like "
         "<code>house, casa</code> to add some. /help shows more."
     )
 

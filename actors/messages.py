@@ -16,6 +16,7 @@ __all__ = [
     "Passivated",
     "Pulse",
     "Recover",
+    "ReminderDue",
     "SessionKey",
     "StopSessions",
     "SweepIdle",
@@ -48,6 +49,13 @@ class Recover:
 @dataclass(frozen=True, slots=True)
 class EndIdleGame:
     """Cleanup found this user's game idle past its expiry: end it with a timed-out summary."""
+
+    key: SessionKey
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDue:
+    """This user's next reminder slot time has passed (the actor decides what to do)."""
 
     key: SessionKey
 

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 import pykka
 import schedule
 
-from actors.messages import Cleanup, EndIdleGame, Pulse, SessionKey, SweepIdle, Tick
+from actors.messages import (
+    Cleanup,
+    EndIdleGame,
+    Pulse,
+    ReminderDue,
+    SessionKey,
+    SweepIdle,
+    Tick,
+)
 from actors.services import Services
-from storage import game, training
+from storage import game, training, users
 from storage.database import database
 
 __all__ = ["Metronome", "Scheduler"]
 
 log = logging.getLogger(__name__)
+
+TICK_BATCH = 5000  # users queued per tick at most; the rest are found by the next tick
 
 
 class Scheduler(pykka.ThreadingActor):
@@ -28,6 +39,8 @@ class Scheduler(pykka.ThreadingActor):
         self._services = services
         self._supervisor = supervisor
         self._schedule = schedule.Scheduler()
+        self._reminder_queue: deque[SessionKey] = deque()
+        self._queued: set[SessionKey] = set()
 
     def on_start(self) -> None:
         settings = self._services.settings
@@ -47,6 +60,7 @@ class Scheduler(pykka.ThreadingActor):
         match message:
             case Pulse():
                 self._schedule.run_pending()
+                self._dispatch_reminders()
             case Tick(now=now):
                 self._on_tick(now)
             case Cleanup(now=now):
@@ -67,7 +81,29 @@ class Scheduler(pykka.ThreadingActor):
         return guarded
 
     def _on_tick(self, now) -> None:
-        log.debug("scheduler: tick at %s (reminders are not implemented yet)", now)
+        """Queue users whose next slot time has passed (one indexed query); `Pulse` hands
+        them to their actors a few per second, so a wave never starts thousands of actors."""
+        with database.connection_context():
+            due = users.due_for_reminder(now, limit=TICK_BATCH)
+        for chat_id, user_id in due:
+            key = SessionKey(chat_id, user_id)
+            if key not in self._queued:
+                self._queued.add(key)
+                self._reminder_queue.append(key)
+        if due:
+            log.info(
+                "scheduler: %d users due for a reminder, %d queued", len(due), len(self._queued)
+            )
+        self._dispatch_reminders()
+
+    def _dispatch_reminders(self) -> None:
+        """At most `max_messages_per_second` reminders per pulse: each sends about one message."""
+        budget = max(1, int(self._services.settings.telegram.max_messages_per_second))
+        while self._reminder_queue and budget:
+            key = self._reminder_queue.popleft()
+            self._queued.discard(key)
+            self._supervisor.tell(ReminderDue(key))
+            budget -= 1
 
     def _on_cleanup(self, now) -> None:
         """SPEC §6.6: idle games end through their user's actor (which sends the summary);

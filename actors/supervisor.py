@@ -17,6 +17,7 @@ from actors.messages import (
     HandleUpdate,
     Passivated,
     Recover,
+    ReminderDue,
     SessionKey,
     StopSessions,
     SweepIdle,
@@ -63,7 +64,12 @@ class Supervisor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case HandleUpdate(key=key) | Recover(key=key) | EndIdleGame(key=key):
+            case (
+                HandleUpdate(key=key)
+                | Recover(key=key)
+                | EndIdleGame(key=key)
+                | ReminderDue(key=key)
+            ):
                 self._deliver(key, message)
             case Passivated(key=key, actor_urn=urn):
                 self._on_passivated(key, urn)

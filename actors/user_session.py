@@ -10,15 +10,25 @@ import pykka
 
 from actors.flows.context import UserContext
 from actors.flows.game import GameFlow
+from actors.flows.reminders import ReminderFlow
+from actors.flows.settings import SettingsFlow
 from actors.flows.training import TrainingFlow
 from actors.flows.vocabulary import VocabularyFlow
-from actors.messages import EndIdleGame, HandleUpdate, Passivated, Recover, SessionKey
+from actors.messages import (
+    EndIdleGame,
+    HandleUpdate,
+    Passivated,
+    Recover,
+    ReminderDue,
+    SessionKey,
+)
 from actors.services import Services
 from storage.database import database
 from wordbot.callback_data import decode_callback
 from wordbot.domain.training import SessionKind
 from wordbot.rendering import vocabulary as texts
 from wordbot.rendering.game import GAME_SCOPE
+from wordbot.rendering.settings import SETTINGS_SCOPE
 from wordbot.rendering.training import TRAINING_SCOPE
 from wordbot.transport.effects import AnswerCallback, SendText
 from wordbot.transport.updates import (
@@ -47,6 +57,8 @@ class UserSession(pykka.ThreadingActor):
         self._ctx = UserContext(key, services)
         self._training = TrainingFlow(self._ctx)
         self._game = GameFlow(self._ctx)
+        self._reminders = ReminderFlow(self._ctx, self._training, self._game)
+        self._settings = SettingsFlow(self._ctx, self._reminders)
         self._vocabulary = VocabularyFlow(self._ctx, on_cleared=self._sessions_cleared)
         self._settled = False
 
@@ -58,6 +70,8 @@ class UserSession(pykka.ThreadingActor):
                 self._housekeeping(self._settle)
             case EndIdleGame():
                 self._housekeeping(self._end_idle_game)
+            case ReminderDue():
+                self._housekeeping(self._reminder_due)
             case _:
                 log.warning("user actor %s: unknown message %r", self.key, message)
         return None
@@ -85,6 +99,10 @@ class UserSession(pykka.ThreadingActor):
             self._game.send_owed_prompt()
             self._settled = True
 
+    def _reminder_due(self) -> None:
+        self._settle()
+        self._reminders.reminder_due()
+
     def _end_idle_game(self) -> None:
         self._settle()
         self._game.end_idle()
@@ -109,6 +127,7 @@ class UserSession(pykka.ThreadingActor):
 
     def _route(self, incoming: Incoming) -> None:
         self._ctx.learner()  # first contact creates the learner's row
+        self._reminders.user_active()
         flow = self._vocabulary
         match incoming:
             case CommandMessage(command=command, args=args):
@@ -149,6 +168,8 @@ class UserSession(pykka.ThreadingActor):
                 self._training.start_or_resume(SessionKind.GETPAIR)
             case "game":
                 self._game.command(args)
+            case "settings":
+                self._settings.command()
             case _:
                 self._reply(texts.unknown_command(command))
 
@@ -160,6 +181,8 @@ class UserSession(pykka.ThreadingActor):
             self._training.press(press, data)
         elif data is not None and data.scope == GAME_SCOPE:
             self._game.press(press, data)
+        elif data is not None and data.scope == SETTINGS_SCOPE:
+            self._settings.press(press, data)
         else:
             self._ctx.send(AnswerCallback(press.callback_query_id, texts.stale_button()))
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from peewee import EXCLUDED
-from wordbot.domain.game import GameCard, GameScore
 
 from storage import models
 from storage.database import database
 from storage.outbox import add_to_outbox
+from wordbot.domain.game import GameCard, GameScore
 from wordbot.domain.game_session import GameSession
 from wordbot.transport.effects import Effect
 

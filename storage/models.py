@@ -56,9 +56,14 @@ class User(BaseModel):
     confirm_message_id = BigIntegerField(null=True)
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
+    next_reminder_at = UtcDateTimeField(null=True)
+    settings_token = CharField(max_length=16, null=True)
+    settings_message_id = BigIntegerField(null=True)
+    settings_screen = CharField(max_length=16, null=True)
 
     class Meta:
         table_name = "users"
+        indexes = ((("reminders_paused", "next_reminder_at"), False),)
 
 
 class WordPair(BaseModel):

@@ -12,6 +12,7 @@ from storage import models
 from storage.cards import save_schedule
 from storage.database import database
 from storage.outbox import add_to_outbox
+from storage.vocabulary import snooze_due
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import SessionKind, TrainingSession
 from wordbot.transport.effects import Effect
@@ -20,9 +21,11 @@ __all__ = [
     "commit_grade",
     "delete_expired_training_sessions",
     "delete_training_session",
+    "end_session",
     "load_training_session",
     "save_training_session",
     "sessions_owing_a_prompt",
+    "snooze",
 ]
 
 _Row = models.TrainingSession
@@ -120,3 +123,19 @@ def sessions_owing_a_prompt(now: datetime) -> list[tuple[int, int]]:
 def delete_expired_training_sessions(now: datetime) -> int:
     """Cleanup (SPEC §6.6): rows past `expires_at`; actors treat them as absent already."""
     return _Row.delete().where(_Row.expires_at <= now).execute()
+
+
+def end_session(chat_id: int, user_id: int, owed: Sequence[Effect], now: datetime) -> None:
+    """Delete the session and record what that owes the user, in one transaction."""
+    with database.atomic():
+        delete_training_session(chat_id, user_id)
+        add_to_outbox(chat_id, user_id, owed, now)
+
+
+def snooze(
+    session: TrainingSession, until: datetime, owed: Sequence[Effect], now: datetime
+) -> None:
+    """SPEC §4.5 in one transaction: due cards move to `until`, the session ends."""
+    with database.atomic():
+        snooze_due(session.user_id, now, until)
+        end_session(session.chat_id, session.user_id, owed, now)

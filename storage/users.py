@@ -14,7 +14,9 @@ __all__ = [
     "ensure_learner",
     "load_learner",
     "set_confirmation",
+    "due_for_reminder",
     "set_pending_input",
+    "update_learner",
 ]
 
 
@@ -35,6 +37,10 @@ def _to_learner(row: User) -> Learner:
         confirm_token=row.confirm_token,
         confirm_message_id=row.confirm_message_id,
         created_at=row.created_at,
+        next_reminder_at=row.next_reminder_at,
+        settings_token=row.settings_token,
+        settings_message_id=row.settings_message_id,
+        settings_screen=row.settings_screen,
     )
 
 
@@ -75,3 +81,25 @@ def set_confirmation(
 
 def count_learners() -> int:
     return User.select(fn.COUNT(User.id)).scalar()
+
+
+def update_learner(user_id: int, now: datetime, **changes) -> None:
+    """Write the given Learner fields (same names as the columns) of one user."""
+    changes["updated_at"] = now
+    User.update(**changes).where(User.id == user_id).execute()
+
+
+def due_for_reminder(now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(chat_id, user_id) of users whose next reminder slot time has passed, oldest first:
+    one range scan of the (reminders_paused, next_reminder_at) index. NULL means no slot
+    enabled (or not computed yet: the user's next message computes it)."""
+    query = (
+        User.select(User.chat_id, User.id)
+        .where(
+            (User.reminders_paused == False)  # noqa: E712 (SQL comparison)
+            & (User.next_reminder_at <= now)
+        )
+        .order_by(User.next_reminder_at)
+        .limit(limit)
+    )
+    return list(query.tuples())

@@ -18,10 +18,13 @@ __all__ = [
     "TooManyPairs",
     "UpsertResult",
     "clear_vocabulary",
+    "count_due",
     "count_pairs",
+    "last_graded_at",
     "list_pair_ids",
     "list_pairs_for_export",
     "select_cards_for_session",
+    "snooze_due",
     "upsert_pairs",
 ]
 
@@ -162,3 +165,31 @@ def list_pair_ids(user_id: int) -> list[int]:
     """Every pair id of the user (a game deck is drawn from these)."""
     query = WordPair.select(WordPair.id).where(WordPair.user == user_id).order_by(WordPair.id)
     return [pair_id for (pair_id,) in query.tuples()]
+
+
+def _due(user_id: int, now: datetime):
+    return (
+        (WordPair.user == user_id)
+        & (WordPair.due_at <= now)
+        & (WordPair.state.in_(["learning", "review"]))
+    )
+
+
+def count_due(user_id: int, now: datetime) -> int:
+    return WordPair.select(fn.COUNT(WordPair.id)).where(_due(user_id, now)).scalar()
+
+
+def snooze_due(user_id: int, now: datetime, until: datetime) -> int:
+    """SPEC §4.5: every due card's `due_at` moves to `until`; nothing else changes."""
+    return WordPair.update(due_at=until).where(_due(user_id, now)).execute()
+
+
+def last_graded_at(user_id: int) -> datetime | None:
+    """When the user last graded any card."""
+    latest = (
+        WordPair.select(WordPair.last_reviewed_at)
+        .where((WordPair.user == user_id) & WordPair.last_reviewed_at.is_null(False))
+        .order_by(WordPair.last_reviewed_at.desc())
+        .first()
+    )
+    return None if latest is None else latest.last_reviewed_at

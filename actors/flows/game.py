@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from wordbot.domain.answers import is_correct
-from wordbot.domain.game import Direction, GameCard, GameScore, Outcome, build_deck, resolve
-
 from actors.flows.context import UserContext
 from storage import cards, game, vocabulary
 from wordbot.callback_data import CallbackData, new_token
+from wordbot.domain.answers import is_correct
+from wordbot.domain.game import Direction, GameCard, GameScore, Outcome, build_deck, resolve
 from wordbot.domain.game_session import EndReason, GameSession
 from wordbot.rendering import game as texts
 from wordbot.rendering import vocabulary as vocabulary_texts

@@ -42,13 +42,20 @@ class TrainingFlow:
         if session is not None:
             self._resume(session)
             return
+        if self.begin(kind) is None:
+            self._ctx.send(SendText(self._ctx.key.chat_id, texts.nothing_to_review()))
+            return
+        self.send_owed_prompt()
+
+    def begin(self, kind: SessionKind) -> TrainingSession | None:
+        """Write a new session (its prompt still owed: `send_owed_prompt` sends it), or None
+        when there is nothing to review. Safe inside a caller's transaction."""
         size = 1 if kind is SessionKind.GETPAIR else self._ctx.learner().cards_per_session
         now = self._ctx.now()
         pair_ids = vocabulary.select_cards_for_session(self._ctx.key.user_id, now, size)
         found = cards.load_cards(self._ctx.key.user_id, pair_ids)
         if not found:
-            self._ctx.send(SendText(self._ctx.key.chat_id, texts.nothing_to_review()))
-            return
+            return None
         pair_ids = [pair_id for pair_id in pair_ids if pair_id in found]
         session = TrainingSession(
             chat_id=self._ctx.key.chat_id,
@@ -66,12 +73,52 @@ class TrainingFlow:
         )
         session = training.save_training_session(session, self._ttl, now)
         self._ctx.cache_training(session)
-        self._send_prompt(session)
+        return session
+
+    def expire(self) -> None:
+        """SPEC §6.3: the active session ends for a reminder; its prompt says so, keyless.
+        The edit goes through the outbox, so a failed edit is logged and blocks nothing."""
+        session = self._ctx.training()
+        if session is None:
+            return
+        owed = []
+        if session.current_message_id is not None:
+            owed.append(
+                EditPrompt(
+                    session.chat_id,
+                    session.current_message_id,
+                    texts.expired_prompt(session.current_prompt_text),
+                )
+            )
+        training.end_session(session.chat_id, session.user_id, owed, self._ctx.now())
+        self._ctx.cache_training(None)
+
+    def snooze(self, press: ButtonPress, data: CallbackData) -> None:
+        """SPEC §4.5: every due card moves a day or a week on; the session ends."""
+        session = self._ctx.training()
+        days = {"snooze_day": 1, "snooze_week": 7}[data.action]
+        now = self._ctx.now()
+        owed = [
+            EditPrompt(session.chat_id, press.message_id, texts.snoozed(days)),
+        ]
+        training.snooze(session, now + timedelta(days=days), owed, now)
+        self._ctx.cache_training(None)
+        self._ctx.send(AnswerCallback(press.callback_query_id))
+        self._ctx.flush_outbox()
 
     def press(self, press: ButtonPress, data: CallbackData) -> None:
         """A grade button: counts only for the current token on the current prompt message."""
         session = self._ctx.training()
         grade = _grade(data.action)
+        is_current = (
+            session is not None
+            and data.token == session.current_token
+            and press.message_id is not None
+            and press.message_id == session.current_message_id
+        )
+        if is_current and data.action in ("snooze_day", "snooze_week") and _offers_snooze(session):
+            self.snooze(press, data)
+            return
         if (
             session is None
             or grade is None
@@ -151,7 +198,7 @@ class TrainingFlow:
             SendText(
                 session.chat_id,
                 session.current_prompt_text,
-                texts.grade_keyboard(session.current_token),
+                texts.grade_keyboard(session.current_token, snooze=_offers_snooze(session)),
             )
         )
         if not delivery.ok:
@@ -167,6 +214,11 @@ class TrainingFlow:
         if self._ctx.rng.random() < 0.5:
             return texts.prompt_text(card.word1, card.word2, index + 1, total)
         return texts.prompt_text(card.word2, card.word1, index + 1, total)
+
+
+def _offers_snooze(session: TrainingSession) -> bool:
+    """An overdue reminder session's first card carries the snooze buttons (SPEC §4.5)."""
+    return session.kind is SessionKind.OVERDUE and session.current_index == 0
 
 
 def _grade(action: str) -> Grade | None:

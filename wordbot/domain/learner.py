@@ -25,6 +25,10 @@ class Learner:
     confirm_token: str | None
     confirm_message_id: int | None
     created_at: datetime
+    next_reminder_at: datetime | None = None
+    settings_token: str | None = None
+    settings_message_id: int | None = None
+    settings_screen: str | None = None
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -14,6 +14,9 @@ __all__ = [
     "graded_prompt",
     "nothing_to_review",
     "prompt_text",
+    "expired_prompt",
+    "reminders_paused",
+    "snoozed",
     "well_done",
 ]
 
@@ -29,13 +32,33 @@ def prompt_text(shown: str, expected: str, position: int, total: int) -> str:
     return text
 
 
-def grade_keyboard(token: str) -> Keyboard:
+def grade_keyboard(token: str, *, snooze: bool = False) -> Keyboard:
+    grades = tuple(
+        Button(label, encode_callback(TRAINING_SCOPE, grade.value, token))
+        for grade, label in GRADE_LABELS.items()
+    )
+    if not snooze:
+        return (grades,)
     return (
-        tuple(
-            Button(label, encode_callback(TRAINING_SCOPE, grade.value, token))
-            for grade, label in GRADE_LABELS.items()
+        grades,
+        (
+            Button("Snooze 1 day", encode_callback(TRAINING_SCOPE, "snooze_day", token)),
+            Button("Snooze 1 week", encode_callback(TRAINING_SCOPE, "snooze_week", token)),
         ),
     )
+
+
+def expired_prompt(prompt: str) -> str:
+    return f"{prompt}\n\nThe session is expired."
+
+
+def snoozed(days: int) -> str:
+    when = "tomorrow" if days == 1 else "in a week"
+    return f"Snoozed: your due cards come back {when}."
+
+
+def reminders_paused() -> str:
+    return "Reminders paused due to inactivity. Send /review to resume."
 
 
 def graded_prompt(prompt: str, grade: Grade) -> str:

@@ -39,6 +39,7 @@ BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("review", "Train your due cards"),
     ("getpair", "Train one card"),
     ("game", "Typed-answer quiz"),
+    ("settings", "Cards per session, reminders, timezone"),
     ("add", "Add word pairs"),
     ("export", "Download your words as CSV"),
     ("clear", "Delete all your words"),
@@ -73,6 +74,10 @@ def help_text() -> str:
         "/game asks you to type translations of up to 5 pairs, both ways. A wrong answer or 👀 "
         "brings the card back later; at the end you see your score. /game resumes a game in "
         "progress, /game new starts over.\n\n"
+        "<b>Reminders</b>\n"
+        "At your morning, afternoon and evening times a short review session arrives by "
+        "itself. /settings changes the cards per session, which reminders you get and your "
+        "timezone.\n\n"
         "<b>Adding words</b>\n"
         "• /add with lines <code>word1, word2</code> (a comma, semicolon or tab between the sides)\n"
         "• /add alone, then send the list as your next message\n"

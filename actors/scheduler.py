@@ -94,7 +94,6 @@ class Scheduler(pykka.ThreadingActor):
             log.info(
                 "scheduler: %d users due for a reminder, %d queued", len(due), len(self._queued)
             )
-        self._dispatch_reminders()
 
     def _dispatch_reminders(self) -> None:
         """At most `max_messages_per_second` reminders per pulse: each sends about one message."""

@@ -71,3 +71,35 @@ def test_cleanup_ends_idle_games_via_actors_and_drops_expired_training(db):
     assert game.load_game(1, 1) is not None  # the actor ends it, with its summary
     assert training.load_training_session(1, 1, now - timedelta(days=3)) is None  # row gone
     assert training.load_training_session(2, 2, now) is not None
+
+
+def test_tick_finds_due_users_and_pulses_hand_them_out_at_the_configured_pace(db):
+    from actors.messages import Pulse, ReminderDue, Tick
+    from storage import users
+    from wordbot.config import TelegramSettings
+
+    clock = FakeClock()
+    now = clock.now()
+    for user in range(1, 61):
+        users.ensure_learner(user, user, now)
+        due_at = now - timedelta(minutes=user) if user <= 50 else now + timedelta(minutes=1)
+        users.update_learner(user, now, next_reminder_at=due_at)
+    users.update_learner(7, now, reminders_paused=True)
+    supervisor = Inbox()
+    settings = Settings(telegram=TelegramSettings(max_messages_per_second=20))
+    scheduler = Scheduler(Services(settings, clock, outbound=None), supervisor)
+
+    scheduler.on_receive(Tick(now))
+    scheduler.on_receive(Tick(now))  # a second tick before they were handed out adds nothing
+    handed = [m for m in supervisor.messages if isinstance(m, ReminderDue)]
+    assert handed == []  # only the once-a-second pulse hands them out
+    while len(handed) < 49:
+        before = len(handed)
+        scheduler.on_receive(Pulse())
+        handed = [m for m in supervisor.messages if isinstance(m, ReminderDue)]
+        assert len(handed) - before <= 20
+    scheduler.on_receive(Pulse())
+    keys = [m.key.user_id for m in handed]
+    assert len(keys) == 49 and len(set(keys)) == 49
+    assert keys[:3] == [50, 49, 48]  # the longest overdue first
+    assert 7 not in keys and all(k <= 50 for k in keys)

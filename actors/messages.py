@@ -11,6 +11,7 @@ from wordbot.transport.updates import Incoming
 
 __all__ = [
     "Cleanup",
+    "CountLive",
     "EndIdleGame",
     "HandleUpdate",
     "Passivated",
@@ -80,6 +81,11 @@ class StopSessions:
     """Stop every UserSession actor, letting each finish its current message (shutdown)."""
 
     timeout_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class CountLive:
+    """Ask the Supervisor how many UserSession actors are live (operations, tests)."""
 
 
 @dataclass(frozen=True, slots=True)

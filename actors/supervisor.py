@@ -13,6 +13,7 @@ from typing import Any
 import pykka
 
 from actors.messages import (
+    CountLive,
     EndIdleGame,
     HandleUpdate,
     Passivated,
@@ -77,7 +78,7 @@ class Supervisor(pykka.ThreadingActor):
                 self._sweep_idle(now)
             case StopSessions(timeout_seconds=timeout):
                 self._stop_all(timeout)
-            case "live_count":
+            case CountLive():
                 return len(self._live)
             case _:
                 log.warning("supervisor: unknown message %r", message)

@@ -6,11 +6,10 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from peewee import EXCLUDED
-
 from storage import models
 from storage.database import database
 from storage.outbox import add_to_outbox
+from storage.session_rows import delete_session_row, upsert_session_row
 from wordbot.domain.game import GameCard, GameScore
 from wordbot.domain.game_session import GameSession
 from wordbot.transport.effects import Effect
@@ -66,11 +65,7 @@ def save_game(game: GameSession, idle: timedelta, now: datetime) -> GameSession:
         _Row.created_at: saved.created_at,
         _Row.updated_at: now,
     }
-    fixed = {"chat_id", "user_id", "created_at"}
-    updated = {f: getattr(EXCLUDED, f.column_name) for f in values if f.name not in fixed}
-    _Row.insert(values).on_conflict(
-        conflict_target=[_Row.chat_id, _Row.user_id], update=updated
-    ).execute()
+    upsert_session_row(_Row, values)
     return saved
 
 
@@ -95,9 +90,7 @@ def load_game(chat_id: int, user_id: int) -> GameSession | None:
 
 
 def delete_game(chat_id: int, user_id: int) -> bool:
-    return bool(
-        _Row.delete().where((_Row.chat_id == chat_id) & (_Row.user_id == user_id)).execute()
-    )
+    return delete_session_row(_Row, chat_id, user_id)
 
 
 def commit_game(

@@ -6,12 +6,11 @@ import dataclasses
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from peewee import EXCLUDED
-
 from storage import models
 from storage.cards import save_schedule
 from storage.database import database
 from storage.outbox import add_to_outbox
+from storage.session_rows import delete_session_row, upsert_session_row
 from storage.vocabulary import snooze_due
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import SessionKind, TrainingSession
@@ -51,12 +50,7 @@ def save_training_session(
         _Row.created_at: saved.created_at,
         _Row.updated_at: now,
     }
-    fixed = {"chat_id", "user_id", "created_at"}
-    updated = {f: getattr(EXCLUDED, f.column_name) for f in values if f.name not in fixed}
-    _Row.insert(values).on_conflict(
-        conflict_target=[_Row.chat_id, _Row.user_id],
-        update=updated,
-    ).execute()
+    upsert_session_row(_Row, values)
     return saved
 
 
@@ -83,9 +77,7 @@ def load_training_session(chat_id: int, user_id: int, now: datetime) -> Training
 
 def delete_training_session(chat_id: int, user_id: int) -> bool:
     """Remove the row; True when there was one."""
-    return bool(
-        _Row.delete().where((_Row.chat_id == chat_id) & (_Row.user_id == user_id)).execute()
-    )
+    return delete_session_row(_Row, chat_id, user_id)
 
 
 def commit_grade(

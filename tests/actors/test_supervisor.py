@@ -5,7 +5,7 @@ from __future__ import annotations
 import pykka
 import pytest
 
-from actors.messages import HandleUpdate, SessionKey, StopSessions, SweepIdle
+from actors.messages import CountLive, HandleUpdate, SessionKey, StopSessions, SweepIdle
 from actors.services import Services
 from actors.supervisor import Supervisor
 from tests.support.outbound import RecordingOutbound
@@ -57,7 +57,7 @@ def deliver(supervisor, user_id, text):
 
 
 def live(supervisor):
-    return supervisor.ask("live_count", timeout=WAIT)
+    return supervisor.ask(CountLive(), timeout=WAIT)
 
 
 def test_each_user_gets_one_actor_and_keeps_message_order(world):

@@ -7,21 +7,12 @@ import sqlite3
 
 import pytest
 
-from tests.support.bot_process import BotProcess
-
 pytestmark = pytest.mark.e2e
 
 USER = 3003
 WAIT = 15.0
 PAIRS = {"house": "casa", "dog": "perro", "école": "школа", "tree": "árbol", "sun": "sol"}
 TRANSLATION = {**PAIRS, **{b: a for a, b in PAIRS.items()}}
-
-
-@pytest.fixture
-def bot(emulator, tmp_path):
-    process = BotProcess(emulator, tmp_path).start()
-    yield process
-    process.close()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import sqlite3
 
 import pytest
 
-from tests.support.bot_process import BotProcess
-
 pytestmark = pytest.mark.e2e
 
 USER = 2002
@@ -21,13 +19,6 @@ EXPECTED = {
     "Good": ("learning", 1, 0, 0),
     "Easy": ("review", 0, 4, 1),
 }
-
-
-@pytest.fixture
-def bot(emulator, tmp_path):
-    process = BotProcess(emulator, tmp_path).start()
-    yield process
-    process.close()
 
 
 @pytest.fixture

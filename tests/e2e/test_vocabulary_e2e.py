@@ -8,20 +8,12 @@ import sqlite3
 
 import pytest
 
-from tests.support.bot_process import E2E_TOKEN, BotProcess
+from tests.support.bot_process import BotProcess
 
 pytestmark = pytest.mark.e2e
 
 USER = 1001
 WAIT = 15.0
-
-
-@pytest.fixture
-def bot(emulator, tmp_path):
-    process = BotProcess(emulator, tmp_path).start()
-    yield process
-    process.close()
-    assert E2E_TOKEN not in process.log_text(), "the token leaked into the log"
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from wordbot.clock import Clock, SystemClock
 from wordbot.config import Settings
 from wordbot.rendering.vocabulary import BOT_COMMANDS
 from wordbot.transport.bot_api import make_bot
+from wordbot.transport.pacing import Pacer
 from wordbot.transport.poller import Poller
 from wordbot.transport.sender import Sender
 
@@ -50,7 +51,15 @@ class Application:
             migrate()
 
             bot = make_bot(token, settings.telegram.api_url)
-            sender = Sender(bot)
+            telegram = settings.telegram
+            sender = Sender(
+                bot,
+                pacer=Pacer(
+                    telegram.max_messages_per_second,
+                    telegram.per_chat_per_second,
+                    telegram.per_chat_burst,
+                ),
+            )
             services = Services(settings, self.clock, sender)
             self._prepare_telegram(bot)
 

@@ -44,7 +44,8 @@ def test_a_call_that_keeps_failing_is_dropped_not_raised(emulator, sender_and_sl
     emulator.inject_faults(method="sendMessage", status=500, count=50)
     delivery = sender.perform(SendText(CHAT, "never"))
     assert not delivery.ok
-    assert len(sleeps) == 4  # five attempts, four waits
+    assert 20 < sum(sleeps) <= 60  # bounded: about a minute of backing off, then dropped
+    assert max(sleeps) <= 30 and len(sleeps) >= 6
 
 
 def test_long_text_is_split_and_the_keyboard_goes_on_the_last_part(emulator, sender_and_sleeps):
@@ -79,3 +80,27 @@ def test_document_upload_and_download(emulator, sender_and_sleeps):
     assert document["file_name"] == "words.csv"
     assert sender.download(document["file_id"]) == b"a,b\r\n"
     assert sender.download("no-such-file") is None
+
+
+def test_a_wave_to_300_users_gets_no_429_from_telegram_limits(emulator):
+    """Many actor threads send at once; the pacer keeps the bot under Telegram's limits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wordbot.transport.pacing import Pacer
+
+    saved = apihelper.API_URL, apihelper.FILE_URL
+    try:
+        users = range(10_000, 10_300)
+        for user in users:
+            emulator.private_chat(user_id=user)
+        emulator.enforce_rate_limits(global_per_second=30, per_chat_per_second=1, burst=5)
+        sender = Sender(make_bot(TEST_TOKEN, emulator.url), pacer=Pacer(25, 1, 4))
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            results = list(
+                pool.map(lambda u: sender.perform(SendText(u, "Time to review!")), users)
+            )
+        assert all(result.ok for result in results)
+        assert emulator.count_429 == 0
+        assert sum(len(emulator.chat(u).bot_messages()) for u in users) == 300
+    finally:
+        apihelper.API_URL, apihelper.FILE_URL = saved

@@ -26,6 +26,7 @@ from wordbot.transport.effects import (
     SendDocument,
     SendText,
 )
+from wordbot.transport.pacing import Pacer
 
 __all__ = ["Sender"]
 
@@ -42,13 +43,17 @@ class Sender:
         self,
         bot: TeleBot,
         *,
-        max_attempts: int = 5,
+        pacer: Pacer | None = None,
+        retry_budget_seconds: float = 60.0,
         max_backoff_seconds: float = 30.0,
+        max_429_retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._bot = bot
-        self._max_attempts = max_attempts
+        self._pacer = pacer
+        self._retry_budget = retry_budget_seconds
         self._max_backoff = max_backoff_seconds
+        self._max_429 = max_429_retries
         self._sleep = sleep
         self._jitter = random.Random()
         self._jitter_lock = threading.Lock()
@@ -70,6 +75,7 @@ class Sender:
                             reply_markup=_markup(keyboard) if last else None,
                             link_preview_options=None,
                         ),
+                        chat_id,
                     )
                 return delivery
             case EditPrompt(chat_id, message_id, text, keyboard):
@@ -82,6 +88,7 @@ class Sender:
                         parse_mode="HTML",
                         reply_markup=_markup(keyboard),
                     ),
+                    chat_id,
                 )
             case RemoveKeyboard(chat_id, message_id):
                 return self._send(
@@ -89,6 +96,7 @@ class Sender:
                     lambda: self._bot.edit_message_reply_markup(
                         chat_id, message_id, reply_markup=None
                     ),
+                    chat_id,
                 )
             case AnswerCallback(callback_query_id, text):
                 return self._send(
@@ -105,6 +113,7 @@ class Sender:
                         caption=caption,
                         parse_mode="HTML",
                     ),
+                    chat_id,
                 )
         raise TypeError(f"unknown effect {effect!r}")
 
@@ -115,46 +124,55 @@ class Sender:
             return None
         return self._call("download", lambda: self._bot.download_file(file.file_path)).result
 
-    def _send(self, method: str, call: Callable[[], Any]) -> Delivery:
-        outcome = self._call(method, call)
+    def _send(self, method: str, call: Callable[[], Any], chat_id: int | None = None) -> Delivery:
+        """A paced call that shows up in a chat: a message, an edit, a document."""
+        outcome = self._call(method, call, paced_chat=chat_id)
         return Delivery(
             ok=outcome.ok,
             message_id=getattr(outcome.result, "message_id", None),
             error=outcome.error,
         )
 
-    def _call(self, method: str, call: Callable[[], Any]) -> _Outcome:
-        for attempt in range(1, self._max_attempts + 1):
+    def _call(
+        self, method: str, call: Callable[[], Any], paced_chat: int | None = None
+    ) -> _Outcome:
+        """SPEC §7.2: 429 waits `retry_after`; 5xx, timeouts and connection errors back off
+        exponentially with jitter until about `retry_budget_seconds` were spent waiting; then
+        the call is logged and dropped. Nothing is raised."""
+        waited, attempt, throttled = 0.0, 0, 0
+        while True:
+            attempt += 1
+            if self._pacer is not None and paced_chat is not None:
+                self._pacer.wait_turn(paced_chat)
             try:
                 return _Outcome(ok=True, result=call())
             except ApiTelegramException as error:
-                if error.error_code == 429:
+                if error.error_code == 400 and _NOT_MODIFIED in str(error.description):
+                    return _Outcome(ok=True)
+                if error.error_code == 429 and throttled < self._max_429:
+                    throttled += 1
                     wait = _retry_after(error)
                     log.warning("%s: 429, retrying after %.1f s", method, wait)
                     self._sleep(wait)
                     continue
-                if error.error_code == 400 and _NOT_MODIFIED in str(error.description):
-                    return _Outcome(ok=True)
-                if error.error_code >= 500 and attempt < self._max_attempts:
-                    self._backoff(method, attempt, error)
-                    continue
-                log.warning("%s failed: %s", method, error.description)
-                return _Outcome(ok=False, error=str(error.description))
-            except (requests.ConnectionError, requests.Timeout) as error:
-                if attempt < self._max_attempts:
-                    self._backoff(method, attempt, error)
-                    continue
-                log.error("%s failed after %d attempts: %s", method, attempt, error)
-                return _Outcome(ok=False, error=type(error).__name__)
-        log.error("%s dropped after %d attempts", method, self._max_attempts)
-        return _Outcome(ok=False, error="gave up")
+                if error.error_code < 500 or error.error_code == 429:
+                    log.warning("%s failed: %s", method, error.description)
+                    return _Outcome(ok=False, error=str(error.description))
+                problem: object = error
+            except requests.RequestException as error:
+                problem = error
+            wait = self._backoff_seconds(attempt)
+            if waited + wait > self._retry_budget:
+                log.error("%s dropped after %d attempts: %s", method, attempt, problem)
+                return _Outcome(ok=False, error=type(problem).__name__)
+            log.warning("%s: %s; retry %d in %.1f s", method, problem, attempt, wait)
+            self._sleep(wait)
+            waited += wait
 
-    def _backoff(self, method: str, attempt: int, error: object) -> None:
+    def _backoff_seconds(self, attempt: int) -> float:
         with self._jitter_lock:
             jitter = self._jitter.uniform(0.5, 1.0)
-        wait = min(self._max_backoff, 0.5 * 2 ** (attempt - 1)) * jitter
-        log.warning("%s: %s; retry %d in %.1f s", method, error, attempt, wait)
-        self._sleep(wait)
+        return min(self._max_backoff, 0.5 * 2 ** (attempt - 1)) * jitter
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ __all__ = ["Poller"]
 log = logging.getLogger(__name__)
 
 HANDLE_TIMEOUT_SECONDS = 120.0
+MAX_POLL_BACKOFF_SECONDS = 5.0  # while Telegram is unreachable, ask again at least this often
 # Telegram numbers updates sequentially, but after a week without updates it may start anywhere:
 # an older record says nothing about which ids are replays.
 SEQUENTIAL_IDS_FOR = timedelta(days=7)
@@ -76,7 +77,7 @@ class Poller:
                 if self._stopped.is_set():
                     return
                 failures += 1
-                wait = min(30.0, 0.5 * 2 ** min(failures, 6))
+                wait = min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** min(failures, 6))
                 log.warning("getUpdates failed (%s); retrying in %.1f s", error, wait)
                 self._stopped.wait(wait)
                 continue

@@ -112,18 +112,29 @@ class UserSession(pykka.ThreadingActor):
         self._game.end()
 
     def _handle_update(self, message: HandleUpdate) -> None:
+        self._ctx.update_id = message.incoming.update_id
         try:
             with database.connection_context():
                 self._settle()
-                self._route(message.incoming)
+                if self._ctx.learner().already_applied(message.incoming.update_id, self._ctx.now()):
+                    self._skip_replay(message.incoming)
+                else:
+                    self._route(message.incoming)
         except Exception:
             log.exception("user actor %s: update %s failed", self.key, message.incoming.update_id)
             self._ctx.forget()
             self._settled = False
             self._apologise(message.incoming)
         finally:
+            self._ctx.update_id = None
             if message.completion is not None:
                 message.completion.set(None)
+
+    def _skip_replay(self, incoming: Incoming) -> None:
+        """Telegram delivered again an update whose change is committed: do nothing twice."""
+        log.info("user actor %s: update %s was already applied", self.key, incoming.update_id)
+        if isinstance(incoming, ButtonPress):
+            self._ctx.send(AnswerCallback(incoming.callback_query_id))
 
     def _route(self, incoming: Incoming) -> None:
         self._ctx.learner()  # first contact creates the learner's row

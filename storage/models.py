@@ -60,6 +60,8 @@ class User(BaseModel):
     settings_token = CharField(max_length=16, null=True)
     settings_message_id = BigIntegerField(null=True)
     settings_screen = CharField(max_length=16, null=True)
+    last_update_id = BigIntegerField(null=True)
+    last_update_at = UtcDateTimeField(null=True)
 
     class Meta:
         table_name = "users"

@@ -32,6 +32,7 @@ class UserContext:
     _training_loaded: bool = False
     _game: GameSession | None = None
     _game_loaded: bool = False
+    update_id: int | None = None  # the update being handled, if any
 
     def now(self):
         return self.services.clock.now()
@@ -49,6 +50,16 @@ class UserContext:
         """Record changes made in storage in the cache too."""
         self._learner = dataclasses.replace(self.learner(), **changes)
         return self._learner
+
+    def record_update(self) -> None:
+        """Inside a change's transaction: this update is applied (a redelivery will be skipped)."""
+        if self.update_id is None:
+            return
+        now = self.now()
+        users.update_learner(
+            self.key.user_id, now, last_update_id=self.update_id, last_update_at=now
+        )
+        self.update_learner(last_update_id=self.update_id, last_update_at=now)
 
     def training(self) -> TrainingSession | None:
         """The active training session (cached after the first read); expired counts as absent."""

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from actors.flows.context import UserContext
 from storage import cards, game, vocabulary
+from storage.database import database
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.answers import is_correct
 from wordbot.domain.game import Direction, GameCard, GameScore, Outcome, build_deck, resolve
@@ -164,6 +165,7 @@ class GameFlow:
                     texts.answered_prompt(shown, expected, outcome),
                 )
             )
+        next_game, ending = None, None
         if deck:
             next_game = replace(
                 session,
@@ -174,12 +176,12 @@ class GameFlow:
                 current_prompt_text=self._prompt(deck[0]),
                 last_activity_at=now,
             )
-            saved = game.commit_game(session, next_game, None, owed, self._idle, now)
         else:
             owed.append(SendText(session.chat_id, texts.summary(score)))
-            saved = game.commit_game(
-                session, None, (EndReason.FINISHED, score), owed, self._idle, now
-            )
+            ending = (EndReason.FINISHED, score)
+        with database.atomic():
+            saved = game.commit_game(session, next_game, ending, owed, self._idle, now)
+            self._ctx.record_update()
         self._ctx.cache_game(saved)
         self._ctx.flush_outbox()
         self.send_owed_prompt()

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from actors.flows.context import UserContext
 from storage import cards, training, vocabulary
+from storage.database import database
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.srs import Grade, grade_card
 from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
@@ -101,7 +102,9 @@ class TrainingFlow:
         owed = [
             EditPrompt(session.chat_id, press.message_id, texts.snoozed(days)),
         ]
-        training.snooze(session, now + timedelta(days=days), owed, now)
+        with database.atomic():
+            training.snooze(session, now + timedelta(days=days), owed, now)
+            self._ctx.record_update()
         self._ctx.cache_training(None)
         self._ctx.send(AnswerCallback(press.callback_query_id))
         self._ctx.flush_outbox()
@@ -160,15 +163,17 @@ class TrainingFlow:
         )
         if next_session is None and session.reviewed_count + 1 > 1:
             owed.append(SendText(session.chat_id, texts.well_done(session.reviewed_count + 1)))
-        saved = training.commit_grade(
-            session.chat_id,
-            session.user_id,
-            None if card is None else (card.pair_id, grade_card(card.schedule, grade, now)),
-            next_session,
-            owed,
-            self._ttl,
-            now,
-        )
+        with database.atomic():
+            saved = training.commit_grade(
+                session.chat_id,
+                session.user_id,
+                None if card is None else (card.pair_id, grade_card(card.schedule, grade, now)),
+                next_session,
+                owed,
+                self._ttl,
+                now,
+            )
+            self._ctx.record_update()
         self._ctx.cache_training(saved)
         self._ctx.send(AnswerCallback(press.callback_query_id))
         self.settle()

@@ -221,3 +221,14 @@ def test_no_words_no_game(db, clock, outbound):
     send(actor, command("game"))
     assert "/add" in outbound.texts()[-1]
     assert row() is None
+
+
+def test_a_redelivered_typed_answer_counts_once(actor, outbound, clock):
+    """After a crash Telegram delivers the same update again; a typed answer has no token,
+    so the user's last applied update id (written with the attempt) recognises it."""
+    send(actor, command("game"))
+    answer = text(expected_answer())
+    send(actor, answer)
+    restarted = new_actor(clock, outbound)
+    send(restarted, answer)
+    assert (row().score_correct, row().score_attempted) == (1, 1)

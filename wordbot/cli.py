@@ -77,7 +77,7 @@ def _run(settings: Settings) -> int:
     try:
         app.start()
     except peewee.DatabaseError as error:
-        log.error("cannot start: the database is unavailable (%s)", str(error).strip())
+        log.error("cannot start: the database is unavailable (%s)", " ".join(str(error).split()))
         return 1
     try:
         stop.wait()

@@ -16,11 +16,16 @@ __all__ = ["Router"]
 class Router:
     """Private chats go to the Supervisor; in groups the bot only says it works in private chats."""
 
-    def __init__(self, supervisor: pykka.ActorRef, outbound: Outbound) -> None:
+    def __init__(
+        self, supervisor: pykka.ActorRef, outbound: Outbound, bot_username: str | None = None
+    ) -> None:
         self._supervisor = supervisor
         self._outbound = outbound
+        self._bot_username = (bot_username or "").lower()
 
     def dispatch(self, incoming: Incoming) -> pykka.Future | None:
+        if self._addressed_elsewhere(incoming):
+            return None
         if incoming.chat_type != "private":
             self._answer_group(incoming)
             return None
@@ -28,6 +33,14 @@ class Router:
         key = SessionKey(incoming.chat_id, incoming.user_id)
         self._supervisor.tell(HandleUpdate(key, incoming, completion))
         return completion
+
+    def _addressed_elsewhere(self, incoming: Incoming) -> bool:
+        """`/add@OtherBot` is for another bot: not ours to act on, in any chat."""
+        return (
+            isinstance(incoming, CommandMessage)
+            and incoming.mention is not None
+            and incoming.mention.lower() != self._bot_username
+        )
 
     def _answer_group(self, incoming: Incoming) -> None:
         if isinstance(incoming, CommandMessage):

@@ -73,7 +73,7 @@ class Application:
 
             self._recover_owed(supervisor)
 
-            router = Router(supervisor, sender)
+            router = Router(supervisor, sender, self._bot_username(bot))
             poller = Poller(
                 lambda offset, timeout: apihelper.get_updates(
                     token, offset=offset, limit=100, long_polling_timeout=timeout
@@ -113,6 +113,15 @@ class Application:
             bot.set_my_commands([BotCommand(name, text) for name, text in BOT_COMMANDS])
         except Exception as error:
             log.warning("setMyCommands failed: %s", error)
+
+    @staticmethod
+    def _bot_username(bot) -> str | None:
+        """Our @username, to tell `/cmd@WordBot` from `/cmd@OtherBot`; unknown if getMe fails."""
+        try:
+            return bot.get_me().username
+        except Exception as error:
+            log.warning("getMe failed: %s", error)
+            return None
 
     def _recover_owed(self, supervisor: pykka.ActorRef) -> None:
         """Users owed messages or a prompt by a crash get them now, not at their next message."""

@@ -26,6 +26,7 @@ from wordbot.transport.effects import (
     SendDocument,
     SendText,
 )
+from wordbot.transport.sender import FileTooLarge
 from wordbot.transport.updates import ButtonPress, DocumentMessage
 
 __all__ = ["ADD_INPUT", "ADD_INPUT_WINDOW", "VocabularyFlow"]
@@ -80,7 +81,11 @@ class VocabularyFlow:
         if document.file_size is not None and document.file_size > MAX_IMPORT_BYTES:
             self._reply(texts.document_too_large())
             return
-        content = self._ctx.services.outbound.download(document.file_id, MAX_IMPORT_BYTES)
+        try:
+            content = self._ctx.services.outbound.download(document.file_id, MAX_IMPORT_BYTES)
+        except FileTooLarge:
+            self._reply(texts.document_too_large())
+            return
         if content is None:
             self._reply(texts.download_failed())
             return

@@ -120,7 +120,13 @@ DOCUMENT = {
         ),
         pytest.param(
             _command("/add@WordBot house, casa\ndog, perro"),
-            _private(CommandMessage, message_id=7, command="add", args="house, casa\ndog, perro"),
+            _private(
+                CommandMessage,
+                message_id=7,
+                command="add",
+                args="house, casa\ndog, perro",
+                mention="WordBot",
+            ),
             id="add_with_bot_name_keeps_both_lines",
         ),
         pytest.param(
@@ -148,6 +154,7 @@ DOCUMENT = {
                 message_id=7,
                 command="start",
                 args="",
+                mention="WordBot",
             ),
             id="group_command",
         ),
@@ -414,3 +421,21 @@ def test_update_the_bot_ignores_gives_none(update):
 )
 def test_garbage_update_gives_none_and_never_raises(update):
     assert parse_update(update) is None
+
+
+def test_router_ignores_commands_addressed_to_another_bot():
+    from actors.routing import Router
+    from tests.support.outbound import RecordingOutbound
+
+    class Inbox:
+        messages: list = []
+
+        def tell(self, message):
+            self.messages.append(message)
+
+    inbox, outbound = Inbox(), RecordingOutbound()
+    router = Router(inbox, outbound, bot_username="WordBot_Bot")
+    other = CommandMessage(1, 5, 5, "private", 1, "add", "x, y", mention="OtherBot")
+    ours = CommandMessage(2, 5, 5, "private", 2, "add", "x, y", mention="wordbot_bot")
+    assert router.dispatch(other) is None and inbox.messages == []
+    assert router.dispatch(ours) is not None and len(inbox.messages) == 1

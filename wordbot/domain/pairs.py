@@ -93,7 +93,7 @@ def parse_pairs_text(text: str, *, delimiter_per_line: bool = False) -> ParsedPa
     strict, spaces after a delimiter ignored so `a, "b, c"` works); rows that are empty or
     blank are ignored; only the first two columns count; both sides are `str.strip()`-ed and
     nothing else is changed. A row is skipped (and counted) when it has fewer than two
-    columns, an empty side or a side over MAX_SIDE_CHARS. Pairs are unique by exact word1:
+    columns, an empty side, a side over MAX_SIDE_CHARS or a NUL character. Pairs are unique by exact word1:
     a later row replaces an earlier one, which counts as skipped, and the later row keeps its
     own place in the order.
 
@@ -189,6 +189,8 @@ def _pair_from_cells(cells: list[str]) -> PairInput | None:
         return None
     word1, word2 = cells[0].strip(), cells[1].strip()
     if not word1 or not word2 or len(word1) > MAX_SIDE_CHARS or len(word2) > MAX_SIDE_CHARS:
+        return None
+    if "\x00" in word1 or "\x00" in word2:  # no file could carry it back (nor PostgreSQL text)
         return None
     return PairInput(word1=word1, word2=word2)
 

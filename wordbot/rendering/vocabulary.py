@@ -172,7 +172,8 @@ def stale_button() -> str:
 
 
 def unknown_command(command: str) -> str:
-    return f"I don't know /{escape(command)}. Send /help to see what I can do."
+    shown = command if len(command) <= 32 else command[:31] + "…"
+    return f"I don't know /{escape(shown)}. Send /help to see what I can do."
 
 
 def unsupported_message() -> str:

@@ -89,6 +89,10 @@ class Poller:
             try:
                 if updates and not self._stopped.is_set():  # stopping: leave them unconfirmed
                     self.handle_batch(updates)
+            except Exception:
+                # e.g. the database is down while recording the batch: the handlers answered
+                # already and the in-memory last id keeps replays out; carry on polling.
+                log.exception("handling a batch of updates failed; polling goes on")
             finally:
                 self._handling.clear()
 
@@ -116,7 +120,7 @@ class Poller:
             except pykka.Timeout:
                 log.error("an update was not handled within %.0f s", HANDLE_TIMEOUT_SECONDS)
         if newest is not None:
-            self._last = (newest, self._clock.now())
+            self._last = (newest, self._clock.now())  # first: getUpdates confirms from here
             self._save_last(*self._last)
 
     def _is_replay(self, update_id: int, now: datetime) -> bool:

@@ -28,12 +28,20 @@ from wordbot.transport.effects import (
 )
 from wordbot.transport.pacing import Pacer
 
-__all__ = ["Sender"]
+__all__ = ["FileTooLarge", "Sender"]
 
 log = logging.getLogger(__name__)
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 _NOT_MODIFIED = "message is not modified"
+
+
+class FileTooLarge(Exception):
+    """The file is bigger than the caller accepts; nothing was downloaded."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
 
 
 class Sender:
@@ -118,10 +126,13 @@ class Sender:
         raise TypeError(f"unknown effect {effect!r}")
 
     def download(self, file_id: str, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes | None:
-        """A user's file, or None when Telegram cannot give it (logged)."""
+        """A user's file, or None when Telegram cannot give it (logged); FileTooLarge when
+        it is bigger than `max_bytes` (the update's file_size is optional, getFile's is known)."""
         file = self._call("getFile", lambda: self._bot.get_file(file_id)).result
-        if file is None or (file.file_size or 0) > max_bytes:
+        if file is None:
             return None
+        if (file.file_size or 0) > max_bytes:
+            raise FileTooLarge(file.file_size)
         return self._call("download", lambda: self._bot.download_file(file.file_path)).result
 
     def _send(self, method: str, call: Callable[[], Any], chat_id: int | None = None) -> Delivery:

@@ -53,6 +53,7 @@ class CommandMessage:
     message_id: int
     command: str
     args: str
+    mention: str | None = None  # `/add@SomeBot`: the bot the command is addressed to
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +118,8 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
     text = message.get("text")
     if isinstance(text, str):
         if text.startswith("/"):
-            command, args = _split_command(text)
-            return CommandMessage(*base, message_id, command, args)
+            command, args, mention = _split_command(text)
+            return CommandMessage(*base, message_id, command, args, mention)
         return TextMessage(*base, message_id, text)
     document = message.get("document")
     if isinstance(document, dict):
@@ -134,13 +135,13 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
     return OtherMessage(*base, message_id, kind)
 
 
-def _split_command(text: str) -> tuple[str, str]:
-    """`/Add@WordBot house, casa` → ("add", "house, casa"); args keep their lines."""
+def _split_command(text: str) -> tuple[str, str, str | None]:
+    """`/Add@WordBot house, casa` → ("add", "house, casa", "WordBot"); args keep their lines."""
     head, _, rest = text.partition("\n")
     word, _, same_line = head.replace("\t", " ").partition(" ")
-    command = word[1:].split("@", 1)[0].lower()
+    command, _, mention = word[1:].partition("@")
     args = "\n".join(part for part in (same_line, rest) if part)
-    return command, args.strip()
+    return command.lower(), args.strip(), mention or None
 
 
 def _parse_callback(update_id: int, query: dict[str, Any]) -> ButtonPress | None:

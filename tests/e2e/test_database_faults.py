@@ -1,0 +1,282 @@
+"""PostgreSQL going away under the real process: every action fails cleanly, nothing is
+half-written, the process lives on and works again once the database is back (SPEC §7)."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pytest
+
+from tests.support.bot_process import E2E_TOKEN, BotProcess
+from tests.support.databases import POSTGRES_SKIP_REASON, POSTGRES_URL
+from tests.support.tcp_proxy import TcpProxy
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.postgres,
+    pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON),
+]
+
+USER = 3003
+WAIT = 15.0
+OUTAGE_SECONDS = 5.0
+SORRY = "Something went wrong, please try again."
+PAIRS = {"alpha": "uno", "beta": "dos", "gamma": "tres"}
+# What Easy does to a new card (SPEC §4.4): (state, step, interval_days, reps)
+EASY_ON_NEW = ("review", 0, 4, 1)
+PAIR_COLUMNS = (
+    "word1, word2, state, step, interval_days, reps, lapses, ease, due_at, last_reviewed_at"
+)
+SESSION_COLUMNS = "pair_ids, current_index, current_token, reviewed_count, kind"
+
+
+@pytest.fixture
+def admin():
+    """A direct connection to the real server, bypassing the proxy."""
+    import psycopg2
+
+    connection = psycopg2.connect(POSTGRES_URL)
+    connection.autocommit = True
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def schema(admin):
+    name = f"wordbot_fault_{secrets.token_hex(4)}"
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {name}")
+    yield name
+    with admin.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture
+def proxy():
+    parts = urlsplit(POSTGRES_URL)
+    with TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5432) as running:
+        yield running
+
+
+@pytest.fixture
+def database_url(proxy, schema):
+    """The test server's URL, through the proxy, with the fresh schema as search_path
+    (playhouse.db_url hands query parameters such as `options` to psycopg2)."""
+    parts = urlsplit(POSTGRES_URL)
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{proxy.host}:{proxy.port}"
+    query = parse_qsl(parts.query) + [("options", f"-csearch_path={schema}")]
+    return urlunsplit(
+        (
+            parts.scheme,
+            f"{userinfo}@{netloc}" if userinfo else netloc,
+            parts.path,
+            urlencode(query),
+            "",
+        )
+    )
+
+
+@pytest.fixture
+def bot(emulator, tmp_path, database_url):
+    process = BotProcess(emulator, tmp_path, database_url=database_url).start()
+    yield process
+    process.close()
+    assert E2E_TOKEN not in process.log_text(), "the token leaked into the log"
+
+
+def rows(admin, schema: str) -> tuple[dict, list]:
+    """word_pairs by word1, and the training sessions, read straight from the server."""
+    with admin.cursor() as cursor:
+        cursor.execute(f"SELECT {PAIR_COLUMNS} FROM {schema}.word_pairs ORDER BY word1")
+        pairs = {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT {SESSION_COLUMNS} FROM {schema}.training_sessions ORDER BY id")
+        sessions = cursor.fetchall()
+    return pairs, sessions
+
+
+def word_of(prompt) -> str:
+    """The pair (by word1) a prompt asks about, whichever side it shows."""
+    for word1, word2 in PAIRS.items():
+        if re.search(rf"\b({word1}|{word2})\b", prompt.text):
+            return word1
+    raise AssertionError(f"no known pair in prompt {prompt.text!r}")
+
+
+def ask(chat, text: str, **wanted):
+    since = chat.mark()
+    chat.send_text(text)
+    return chat.wait_for_message(since=since, timeout=WAIT, **wanted)
+
+
+def next_prompt(chat, since):
+    return chat.wait_for_message(
+        predicate=lambda m: m.event == "sent" and m.has_keyboard, since=since, timeout=WAIT
+    )
+
+
+def grade(chat, prompt, label):
+    """Press a grade; returns the edited prompt and the next one."""
+    since = chat.mark()
+    chat.press(prompt, button=label)
+    edited = chat.wait_for_message(
+        predicate=lambda m: m.message_id == prompt.message_id and m.event == "edited",
+        since=since,
+        timeout=WAIT,
+    )
+    return edited, next_prompt(chat, since)
+
+
+def start_with_refused_database(emulator, tmp_path, proxy, database_url):
+    """`wordbot run` while the database refuses every connection; returns (result, seconds)."""
+    proxy.refuse(True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORDBOT_")}
+    env.update(
+        WORDBOT_TELEGRAM_TOKEN=E2E_TOKEN,
+        WORDBOT_TELEGRAM_API_URL=emulator.url,
+        WORDBOT_DATABASE_URL=database_url,
+    )
+    began = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "wordbot", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result, time.monotonic() - began
+
+
+def test_unreachable_database_at_start_up_exits_1_at_once(emulator, tmp_path, proxy, database_url):
+    result, took = start_with_refused_database(emulator, tmp_path, proxy, database_url)
+    assert result.returncode == 1, result.stderr
+    assert took < 10, f"start-up took {took:.1f}s to give up"
+    assert proxy.refused >= 1  # it really tried the database, through the proxy
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "ERROR wordbot: cannot start: the database is unavailable (" in lines[0]
+    assert "Traceback" not in result.stderr
+    assert E2E_TOKEN not in result.stderr
+    assert not emulator.calls_to("getUpdates")
+
+
+@pytest.fixture
+def training(emulator, bot, admin, schema):
+    """Three pairs added, a /review with the first card graded Good; returns (chat, prompt of
+    the second card) once every update is confirmed."""
+    chat = emulator.private_chat(user_id=USER)
+    reply = ask(
+        chat, "/add " + "\n".join(f"{a}, {b}" for a, b in PAIRS.items()), contains="Imported"
+    )
+    assert reply.text == "Imported 3 new pairs, updated 0, skipped 0 rows."
+    since = chat.mark()
+    chat.send_text("/review")
+    _, current = grade(chat, next_prompt(chat, since), "Good")
+    emulator.wait_for_confirmation(timeout=WAIT)
+    pairs, sessions = rows(admin, schema)
+    assert sorted(pairs) == sorted(PAIRS)  # the bot's tables are in the URL's schema
+    assert [(row[1], row[3]) for row in sessions] == [(1, 1)]  # index 1, one card reviewed
+    return chat, current
+
+
+def fail_during_outage(chat, current, action: str) -> None:
+    """Do `action` while the database is down; it must be answered with the apology."""
+    if action == "grade":
+        query = chat.press(current, button="Easy")
+        assert chat.wait_for_callback_answer(query, timeout=WAIT).text == SORRY
+    else:
+        assert ask(chat, action, contains=SORRY).text == SORRY
+
+
+OUTAGE_ACTIONS = ["/add omega, fin", "/review", "/export", "grade"]
+
+
+@pytest.mark.parametrize("action", OUTAGE_ACTIONS)
+def test_an_action_during_an_outage_gets_the_apology_and_changes_nothing(
+    emulator, bot, admin, schema, proxy, training, action
+):
+    chat, current = training
+    before = rows(admin, schema)
+    outage = chat.mark()
+    proxy.refuse(True)
+    proxy.break_connections()
+
+    fail_during_outage(chat, current, action)  # sent after the rollback: no wait for more
+
+    assert bot.process.poll() is None, "the bot died during the outage"
+    changes = [(m.event, m.text) for m in chat.history() if m.seq > outage]
+    assert changes == ([] if action == "grade" else [("sent", SORRY)])  # no edit, no document
+    assert rows(admin, schema) == before
+
+
+def test_a_database_restart_between_actions_goes_unnoticed(
+    emulator, bot, admin, schema, proxy, training
+):
+    """Every pooled connection dies (the server restarted) but new ones work: the next
+    action checks its connection, finds it dead, takes a new one and succeeds."""
+    chat, current = training
+    proxy.break_connections()
+    edited, _ = grade(chat, current, "Easy")
+    assert edited.text.endswith("→ Easy")
+    emulator.wait_for_confirmation(timeout=WAIT)
+    pairs, _ = rows(admin, schema)
+    assert pairs[word_of(current)][1:5] == EASY_ON_NEW
+    assert SORRY not in [m.text for m in chat.history()]
+    assert SORRY not in [answer.text for answer in chat.callback_answers()]
+
+
+def test_outage_fails_each_action_cleanly_and_the_bot_recovers_with_nothing_half_applied(
+    emulator, bot, admin, schema, proxy, training
+):
+    chat, current = training
+    before_pairs, before_sessions = rows(admin, schema)
+    outage_began, outage = time.monotonic(), chat.mark()
+    proxy.refuse(True)
+    proxy.break_connections()
+
+    for action in OUTAGE_ACTIONS:
+        fail_during_outage(chat, current, action)
+    emulator.wait_for_confirmation(timeout=WAIT)
+    changes = [(m.event, m.text) for m in chat.history() if m.seq > outage]
+    assert changes == [("sent", SORRY)] * 3  # no edit, no document
+    assert bot.process.poll() is None, "the bot died during the outage"
+    assert rows(admin, schema) == (before_pairs, before_sessions)
+    time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - outage_began)))
+    proxy.refuse(False)
+
+    reply = ask(chat, "/add delta, cuatro", contains="Imported")
+    assert reply.text == "Imported 1 new pairs, updated 0, skipped 0 rows."
+    edited, _ = grade(chat, current, "Easy")
+    assert edited.text.endswith("→ Easy") and not edited.has_keyboard
+    exported = ask(chat, "/export", predicate=lambda m: m.document)
+    content = emulator.document_bytes(exported.document["file_id"]).decode("utf-8-sig")
+    assert [line.split(",")[0] for line in content.splitlines()] == [
+        "alpha",
+        "beta",
+        "delta",
+        "gamma",
+    ]
+    emulator.wait_for_confirmation(timeout=WAIT)
+    assert bot.process.poll() is None
+
+    after_pairs, after_sessions = rows(admin, schema)
+    graded = word_of(current)
+    assert sorted(after_pairs) == ["alpha", "beta", "delta", "gamma"]  # no omega
+    assert after_pairs["delta"][:6] == ("cuatro", "new", 0, 0, 0, 0)
+    assert after_pairs[graded][1:5] == EASY_ON_NEW
+    for word in PAIRS.keys() - {graded}:
+        assert after_pairs[word] == before_pairs[word], word
+    pair_ids, index, _token, reviewed, kind = before_sessions[0]
+    assert [(row[0], row[1], row[3], row[4]) for row in after_sessions] == [
+        (pair_ids, index + 1, reviewed + 1, kind)
+    ]
+    with admin.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {schema}.outbox")
+        assert cursor.fetchone() == (0,)

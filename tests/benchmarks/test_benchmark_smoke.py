@@ -1,0 +1,15 @@
+"""Smoke runs of the benchmarks at tiny sizes, so they never rot. No timing is asserted."""
+
+from __future__ import annotations
+
+import json
+
+from wordbot.benchmarks import b5_selection
+
+
+def test_b5_runs_and_reports_its_figures(capsys):
+    assert b5_selection.main(["--cards", "200", "--runs", "20"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    figures = report["sqlite"]
+    assert figures["cards"] == 200 and figures["runs"] == 20
+    assert 0 < figures["median_ms"] <= figures["p99_ms"]

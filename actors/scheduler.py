@@ -57,16 +57,21 @@ class Scheduler(pykka.ThreadingActor):
         )
 
     def on_receive(self, message: Any) -> Any:
-        match message:
-            case Pulse():
-                self._schedule.run_pending()
-                self._dispatch_reminders()
-            case Tick(now=now):
-                self._on_tick(now)
-            case Cleanup(now=now):
-                self._on_cleanup(now)
-            case _:
-                log.warning("scheduler: unknown message %r", message)
+        """Never lets an error out: an exception would stop this actor, and with it every
+        reminder and cleanup, for the rest of the process's life."""
+        try:
+            match message:
+                case Pulse():
+                    self._schedule.run_pending()
+                    self._dispatch_reminders()
+                case Tick(now=now):
+                    self._on_tick(now)
+                case Cleanup(now=now):
+                    self._on_cleanup(now)
+                case _:
+                    log.warning("scheduler: unknown message %r", message)
+        except Exception:
+            log.exception("scheduler: handling %r failed; it comes round again", message)
         return None
 
     def _job(self, name: str, run: Callable[[], None]) -> Callable[[], None]:

@@ -58,6 +58,7 @@ class Supervisor(pykka.ThreadingActor):
         self._start_actor = start_actor
         self._live: OrderedDict[SessionKey, _Live] = OrderedDict()
         self._stopping: dict[SessionKey, _Stopping] = {}
+        self._shutting_down = False
 
     @property
     def _settings(self):
@@ -85,6 +86,9 @@ class Supervisor(pykka.ThreadingActor):
         return None
 
     def _deliver(self, key: SessionKey, message: Any) -> None:
+        if self._shutting_down:  # after StopSessions nothing starts again
+            _complete(message)
+            return
         stopping = self._stopping.get(key)
         if stopping is not None:
             stopping.buffered.append(message)
@@ -92,7 +96,13 @@ class Supervisor(pykka.ThreadingActor):
         entry = self._live.get(key)
         now = self._services.clock.now()
         if entry is None:
-            entry = _Live(self._start_actor(key, self._services, self.actor_ref), now)
+            try:
+                ref = self._start_actor(key, self._services, self.actor_ref)
+            except Exception:  # e.g. no thread left: this message fails, the Supervisor lives
+                log.exception("supervisor: cannot start an actor for %s", key)
+                _complete(message)
+                return
+            entry = _Live(ref, now)
             self._live[key] = entry
             self._evict_beyond_limit()
         else:
@@ -120,11 +130,10 @@ class Supervisor(pykka.ThreadingActor):
 
     def _passivate(self, key: SessionKey) -> None:
         entry = self._live.pop(key)
+        if not entry.ref.is_alive():  # it will never report back: nothing to wait for
+            return
         self._stopping[key] = _Stopping(entry.ref.actor_urn)
-        try:
-            entry.ref.stop(block=False)
-        except pykka.ActorDeadError:
-            self._on_passivated(key, entry.ref.actor_urn)
+        entry.ref.stop(block=False)
 
     def _on_passivated(self, key: SessionKey, urn: str) -> None:
         stopping = self._stopping.get(key)
@@ -135,6 +144,11 @@ class Supervisor(pykka.ThreadingActor):
             self._deliver(key, message)
 
     def _stop_all(self, timeout: float) -> None:
+        self._shutting_down = True
+        for stopping in self._stopping.values():
+            for message in stopping.buffered:
+                _complete(message)
+        self._stopping.clear()
         futures = [entry.ref.stop(block=False) for entry in self._live.values()]
         self._live.clear()
         deadline = time.monotonic() + timeout
@@ -146,3 +160,10 @@ class Supervisor(pykka.ThreadingActor):
                 break
             except pykka.ActorDeadError:
                 continue
+
+
+def _complete(message: Any) -> None:
+    """Release whoever waits for a message that will not be handled (the poller)."""
+    completion = getattr(message, "completion", None)
+    if completion is not None:
+        completion.set(None)

@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 class UserSession(pykka.ThreadingActor):
     """Handles one user's events one at a time; can be driven without `.start()` in tests."""
 
+    use_daemon_thread = True  # a stuck Telegram call never keeps the process from exiting
+
     def __init__(
         self, key: SessionKey, services: Services, supervisor: pykka.ActorRef | None = None
     ) -> None:
@@ -60,7 +62,6 @@ class UserSession(pykka.ThreadingActor):
         self._reminders = ReminderFlow(self._ctx, self._training, self._game)
         self._settings = SettingsFlow(self._ctx, self._reminders)
         self._vocabulary = VocabularyFlow(self._ctx, on_cleared=self._sessions_cleared)
-        self._settled = False
 
     def on_receive(self, message: Any) -> Any:
         match message:
@@ -89,15 +90,14 @@ class UserSession(pykka.ThreadingActor):
         except Exception:
             log.exception("user actor %s: %s failed", self.key, work.__name__)
             self._ctx.forget()
-            self._settled = False
 
     def _settle(self) -> None:
-        """Once per actor life (rehydration), pay whatever a crash left owed."""
-        if not self._settled:
+        """Before anything else, pay what is still owed: outbox messages (after a crash or a
+        Telegram outage) and a prompt that was never sent. Cheap: both checks use caches."""
+        if self._ctx.outbox_owed:
             self._ctx.flush_outbox()
-            self._training.send_owed_prompt()
-            self._game.send_owed_prompt()
-            self._settled = True
+        self._training.send_owed_prompt()
+        self._game.send_owed_prompt()
 
     def _reminder_due(self) -> None:
         self._settle()
@@ -123,7 +123,6 @@ class UserSession(pykka.ThreadingActor):
         except Exception:
             log.exception("user actor %s: update %s failed", self.key, message.incoming.update_id)
             self._ctx.forget()
-            self._settled = False
             self._apologise(message.incoming)
         finally:
             self._ctx.update_id = None

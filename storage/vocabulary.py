@@ -10,7 +10,7 @@ from datetime import datetime
 from peewee import EXCLUDED, chunked, fn
 
 from storage.database import database
-from storage.models import GameSession, TrainingSession, WordPair
+from storage.models import GameSession, GameSessionStatistics, TrainingSession, WordPair
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
 
 __all__ = [
@@ -111,7 +111,7 @@ def list_pairs_for_export(user_id: int) -> list[tuple[str, str]]:
     return [(word1, word2) for _, word1, word2 in sorted(rows, key=lambda r: (r[1], r[0]))]
 
 
-def clear_vocabulary(chat_id: int, user_id: int) -> ClearResult:
+def clear_vocabulary(chat_id: int, user_id: int, now: datetime) -> ClearResult:
     """Delete the user's pairs and end their sessions; returns the prompts to strip of buttons."""
     with database.atomic():
         prompts = [
@@ -125,9 +125,18 @@ def clear_vocabulary(chat_id: int, user_id: int) -> ClearResult:
         TrainingSession.delete().where(
             (TrainingSession.chat_id == chat_id) & (TrainingSession.user_id == user_id)
         ).execute()
-        GameSession.delete().where(
+        for game in GameSession.select().where(
             (GameSession.chat_id == chat_id) & (GameSession.user_id == user_id)
-        ).execute()
+        ):
+            started = GameSessionStatistics.get_by_id(game.statistics_id).started_at
+            GameSessionStatistics.update(
+                ended_at=now,
+                duration_seconds=max(0, int((now - started).total_seconds())),
+                reason="replaced",  # by no game at all: the words are gone
+                correct=game.score_correct,
+                attempted=game.score_attempted,
+            ).where(GameSessionStatistics.id == game.statistics_id).execute()
+            game.delete_instance()
         deleted = WordPair.delete().where(WordPair.user == user_id).execute()
     return ClearResult(pairs_deleted=deleted, prompt_message_ids=tuple(prompts))
 

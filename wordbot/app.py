@@ -30,7 +30,7 @@ __all__ = ["Application"]
 
 log = logging.getLogger(__name__)
 
-SHUTDOWN_SECONDS = 8.0
+SHUTDOWN_SECONDS = 5.0  # actors' share of SPEC §7.5's 10 seconds
 
 
 class Application:
@@ -66,7 +66,7 @@ class Application:
             supervisor = Supervisor.start(services)
             self._stops.append(("supervisor", lambda: self._stop_supervisor(supervisor)))
             scheduler = Scheduler.start(services, supervisor)
-            self._stops.append(("scheduler", lambda: scheduler.stop(timeout=2)))
+            self._stops.append(("scheduler", lambda: scheduler.stop(timeout=1)))
             metronome = Metronome(scheduler)
             metronome.start()
             self._stops.append(("metronome", metronome.stop))
@@ -137,10 +137,10 @@ class Application:
     @staticmethod
     def _stop_supervisor(supervisor: pykka.ActorRef) -> None:
         try:
-            supervisor.ask(StopSessions(SHUTDOWN_SECONDS / 2), timeout=SHUTDOWN_SECONDS)
+            supervisor.ask(StopSessions(SHUTDOWN_SECONDS - 1), timeout=SHUTDOWN_SECONDS)
         except (pykka.Timeout, pykka.ActorDeadError):
             log.warning("user actors did not all stop in time")
-        supervisor.stop(timeout=2)
+        supervisor.stop(timeout=1)
 
 
 def _with_connection(query):

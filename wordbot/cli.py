@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import peewee
 
@@ -59,8 +60,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _secrets(settings: Settings) -> list[str]:
-    token = settings.telegram.token
-    return [token.reveal()] if token is not None else []
+    """What logs must never show: the token and the database password."""
+    secrets = [settings.telegram.token.reveal()] if settings.telegram.token is not None else []
+    password = urlsplit(settings.database.url).password
+    if password:
+        secrets.append(password)
+    return secrets
 
 
 def _run(settings: Settings) -> int:

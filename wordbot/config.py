@@ -232,7 +232,11 @@ def _printable(name: str) -> str:
 
 
 def _shown(dotted: str, value: Any) -> str:
-    return "********" if dotted == "telegram.token" else repr(value)
+    if dotted == "telegram.token":
+        return "********"
+    if dotted == "database.url" and isinstance(value, str):
+        return repr(re.sub(r"//[^/@]*@", "//********@", value))  # user and password
+    return repr(value)
 
 
 def _base_type(hint: Any) -> Any:

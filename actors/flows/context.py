@@ -33,6 +33,7 @@ class UserContext:
     _game: GameSession | None = None
     _game_loaded: bool = False
     update_id: int | None = None  # the update being handled, if any
+    outbox_owed: bool = True  # unknown until the first flush: a crash may have left some
 
     def now(self):
         return self.services.clock.now()
@@ -87,12 +88,19 @@ class UserContext:
         self._game, self._game_loaded = session, True
 
     def flush_outbox(self) -> None:
-        """Send what committed changes owe this user, oldest first; each entry goes once sent."""
+        """Send what committed changes owe this user, oldest first. An entry goes once Telegram
+        took it, or refused it for good (e.g. the message is gone); on a passing failure
+        (outage, rate limit) the rest stays owed and the user's next event tries again."""
+        self.outbox_owed = False
         for entry_id, effect in outbox.unsent_for(self.key.chat_id, self.key.user_id):
             delivery = self.send(effect)
+            if not delivery.ok and delivery.transient:
+                log.warning("%s: owed %s not delivered yet", self.key, type(effect).__name__)
+                self.outbox_owed = True
+                return
             if not delivery.ok:
                 log.warning(
-                    "%s: owed %s not delivered (%s); dropped",
+                    "%s: owed %s refused (%s); dropped",
                     self.key,
                     type(effect).__name__,
                     delivery.error,
@@ -104,3 +112,4 @@ class UserContext:
         self._learner = None
         self._training, self._training_loaded = None, False
         self._game, self._game_loaded = None, False
+        self.outbox_owed = True

@@ -53,7 +53,7 @@ class GameFlow:
 
     def answer(self, text: str) -> None:
         session = self.active()
-        if session is not None:
+        if session is not None and session.current_message_id is not None:  # prompt shown
             card = session.current_card
             shown, expected = self._sides(card)
             outcome = Outcome.CORRECT if is_correct(text, expected) else Outcome.WRONG
@@ -118,7 +118,14 @@ class GameFlow:
         if not deck:
             self._ctx.send(SendText(self._ctx.key.chat_id, texts.no_words_for_game()))
             return
-        statistics_id = game.start_statistics(self._ctx.key.chat_id, self._ctx.key.user_id, now)
+        with database.atomic():
+            statistics_id = game.start_statistics(self._ctx.key.chat_id, self._ctx.key.user_id, now)
+            session = self._saved_new_game(deck, statistics_id, now)
+            self._ctx.record_update()
+        self._ctx.cache_game(session)
+        self._send_prompt(session)
+
+    def _saved_new_game(self, deck, statistics_id: int, now) -> GameSession:
         session = GameSession(
             chat_id=self._ctx.key.chat_id,
             user_id=self._ctx.key.user_id,
@@ -133,22 +140,22 @@ class GameFlow:
             created_at=now,
         )
         session = replace(session, current_prompt_text=self._prompt(session.current_card))
-        session = game.save_game(session, self._idle, now)
-        self._ctx.cache_game(session)
-        self._send_prompt(session)
+        return game.save_game(session, self._idle, now)
 
     def _replace(self, session: GameSession) -> None:
         owed = []
         if session.current_message_id is not None:
             owed.append(RemoveKeyboard(session.chat_id, session.current_message_id))
-        game.commit_game(
-            session,
-            None,
-            (EndReason.REPLACED, session.score),
-            owed,
-            self._idle,
-            self._ctx.now(),
-        )
+        with database.atomic():
+            game.commit_game(
+                session,
+                None,
+                (EndReason.REPLACED, session.score),
+                owed,
+                self._idle,
+                self._ctx.now(),
+            )
+            self._ctx.record_update()  # a redelivered `/game new` must not replace again
         self._ctx.cache_game(None)
         self._ctx.flush_outbox()
 

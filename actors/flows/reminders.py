@@ -84,6 +84,9 @@ class ReminderFlow:
             )
             self._ctx.send(SendText(learner.chat_id, texts.reminders_paused()))
             return
+        if not vocabulary.select_cards_for_session(learner.user_id, now, 1):
+            self._write(next_reminder_at=next_at)  # nothing to review: no session, no miss
+            return
         with database.atomic():
             self._training.expire()
             self._training.begin(self._kind(learner, now))
@@ -120,14 +123,11 @@ class ReminderFlow:
         return learner.missed_reminders + 1
 
     def _kind(self, learner: Learner, now: datetime) -> SessionKind:
-        """Overdue when the due cards exceed a session or a day's capacity (SPEC §4.5)."""
+        """Overdue when the due cards exceed the session size or the daily capacity (SPEC §4.5);
+        the capacity (`cards_per_session` × enabled slots) is never below the session size,
+        so exceeding the session size decides."""
         due = vocabulary.count_due(learner.user_id, now)
-        capacity = learner.cards_per_session * max(1, len(enabled_slots(learner)))
-        return (
-            SessionKind.OVERDUE
-            if due > min(learner.cards_per_session, capacity)
-            else SessionKind.REMINDER
-        )
+        return SessionKind.OVERDUE if due > learner.cards_per_session else SessionKind.REMINDER
 
     def _write(self, **changes) -> None:
         """Write changed learner fields only (SPEC: write only when something changes)."""

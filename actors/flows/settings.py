@@ -10,6 +10,7 @@ import peewee
 from actors.flows.context import UserContext
 from actors.flows.reminders import ReminderFlow
 from storage import users
+from storage.database import database
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.settings_menu import LearnerSettings, Screen, Slot, apply_button
 from wordbot.rendering import settings as texts
@@ -67,30 +68,35 @@ class SettingsFlow:
         if result is None:
             self._ctx.send(AnswerCallback(press.callback_query_id, vocabulary_texts.stale_button()))
             return
-        if result.changed:
-            try:
-                self._save_settings(result.settings)
-            except peewee.DatabaseError:
-                log.exception("%s: saving settings failed", self._ctx.key)
-                self._ctx.forget()
-                self._ctx.send(AnswerCallback(press.callback_query_id, texts.settings_failed()))
-                return
-        if result.screen is Screen.CLOSED:
-            self._save_menu(None, None, None)
-        elif result.screen.value != learner.settings_screen:
-            self._save_menu(learner.settings_token, learner.settings_message_id, result.screen)
-        self._ctx.send(AnswerCallback(press.callback_query_id, result.notice))
-        if result.changed or result.screen.value != learner.settings_screen:
-            self._ctx.send(
-                EditPrompt(
-                    learner.chat_id,
-                    press.message_id,
-                    texts.settings_text(result.settings, result.screen, self._slot_times),
-                    texts.settings_keyboard(
-                        result.settings, result.screen, data.token, self._slot_times
-                    ),
+        if not result.changed and result.screen.value == learner.settings_screen:
+            self._ctx.send(AnswerCallback(press.callback_query_id, result.notice))
+            return  # a refused or no-op press: the screen stays as it is
+        # A fresh token with every change, in the same transaction: a press Telegram
+        # delivers again after a crash finds the old token and changes nothing twice.
+        token = None if result.screen is Screen.CLOSED else new_token()
+        try:
+            with database.atomic():
+                if result.changed:
+                    self._save_settings(result.settings)
+                self._save_menu(
+                    token,
+                    None if token is None else learner.settings_message_id,
+                    None if token is None else result.screen,
                 )
+        except peewee.DatabaseError:
+            log.exception("%s: saving settings failed", self._ctx.key)
+            self._ctx.forget()
+            self._ctx.send(AnswerCallback(press.callback_query_id, texts.settings_failed()))
+            return
+        self._ctx.send(AnswerCallback(press.callback_query_id, result.notice))
+        self._ctx.send(
+            EditPrompt(
+                learner.chat_id,
+                press.message_id,
+                texts.settings_text(result.settings, result.screen, self._slot_times),
+                texts.settings_keyboard(result.settings, result.screen, token, self._slot_times),
             )
+        )
 
     def _save_settings(self, settings: LearnerSettings) -> None:
         changes = {

@@ -165,7 +165,9 @@ class VocabularyFlow:
                 EditPrompt(self._ctx.key.chat_id, press.message_id, texts.clear_cancelled())
             )
             return
-        result = vocabulary.clear_vocabulary(self._ctx.key.chat_id, self._ctx.key.user_id)
+        result = vocabulary.clear_vocabulary(
+            self._ctx.key.chat_id, self._ctx.key.user_id, self._ctx.now()
+        )
         self._on_cleared()
         self._ctx.send(AnswerCallback(press.callback_query_id))
         self._ctx.send(

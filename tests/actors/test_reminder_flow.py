@@ -215,3 +215,20 @@ def test_snooze_is_only_on_the_first_card(actor, clock, outbound):
         actor, press(next_id, snooze.replace(snooze.rsplit(":", 1)[1], session_row().current_token))
     )
     assert session_row() is not None
+
+
+def test_a_slot_with_nothing_to_review_is_no_session_and_no_miss(actor, clock, outbound):
+    WordPair.update(state="review", due_at=AFTERNOON + timedelta(days=30)).execute()
+    clock.set(AFTERNOON - timedelta(hours=3))
+    send(actor, command("review"))  # "Nothing to review right now."
+    sent_before = len(outbound.effects)
+    for at in (AFTERNOON, AFTERNOON.replace(hour=20), AFTERNOON + timedelta(hours=19)):
+        remind(actor, clock, at)
+    user = User.get_by_id(USER)
+    assert (user.missed_reminders, user.reminders_paused, user.last_reminder_sent_at) == (
+        0,
+        False,
+        None,
+    )
+    assert user.next_reminder_at == AFTERNOON + timedelta(days=1)
+    assert len(outbound.effects) == sent_before

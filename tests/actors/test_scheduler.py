@@ -103,3 +103,21 @@ def test_tick_finds_due_users_and_pulses_hand_them_out_at_the_configured_pace(db
     assert len(keys) == 49 and len(set(keys)) == 49
     assert keys[:3] == [50, 49, 48]  # the longest overdue first
     assert 7 not in keys and all(k <= 50 for k in keys)
+
+
+def test_a_failing_cleanup_leaves_the_scheduler_alive(db, monkeypatch):
+    from actors.messages import Tick
+
+    clock = FakeClock()
+    supervisor = Inbox()
+    scheduler = Scheduler(Services(Settings(), clock, outbound=None), supervisor)
+
+    def broken(now):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(game, "idle_games", broken)
+    scheduler.on_receive(Cleanup(clock.now()))  # logged, not raised
+    monkeypatch.undo()
+    scheduler.on_receive(Tick(clock.now()))
+    scheduler.on_receive(Cleanup(clock.now()))
+    assert SweepIdle(clock.now()) in supervisor.messages

@@ -138,3 +138,13 @@ def test_a_storage_failure_answers_and_leaves_the_screen(actor, outbound, monkey
     assert User.get_by_id(USER).cards_per_session == 5
     tap(actor, outbound, "+1")  # works again afterwards
     assert User.get_by_id(USER).cards_per_session == 6
+
+
+def test_a_redelivered_settings_press_changes_nothing_twice(actor, outbound):
+    tap(actor, outbound, "Cards")
+    button = next(b for row in keyboard(outbound) for b in row if b.text == "+1")
+    press = ButtonPress(next(_ids), USER, USER, "private", "qq", menu_id(), button.data)
+    actor.on_receive(HandleUpdate(KEY, press))
+    actor.on_receive(HandleUpdate(KEY, press))  # Telegram delivers it again after a crash
+    assert User.get_by_id(USER).cards_per_session == 6
+    assert answers(outbound)[-1] == "This button is no longer active."

@@ -265,3 +265,27 @@ def test_training_ttl_comes_from_settings(actor, clock):
     assert training.load_training_session(
         USER, USER, clock.now()
     ).expires_at == clock.now() + timedelta(minutes=Settings().sessions.training_ttl_minutes)
+
+
+def test_owed_messages_survive_a_telegram_outage_and_go_with_the_next_event(
+    actor, outbound, monkeypatch
+):
+    from storage.models import Outbox
+    from wordbot.transport.effects import Delivery
+
+    send(actor, command("review"))
+    message_id, prompt = prompts(outbound)[-1]
+    real_perform = outbound.perform
+
+    def outage(effect):
+        if isinstance(effect, EditPrompt):
+            return Delivery(ok=False, error="ConnectionError", transient=True)
+        return real_perform(effect)
+
+    monkeypatch.setattr(outbound, "perform", outage)
+    send(actor, press(message_id, prompt.keyboard[0][2].data))
+    assert Outbox.select().count() == 1  # the graded prompt's edit is still owed
+    monkeypatch.setattr(outbound, "perform", real_perform)
+    send(actor, command("help"))
+    assert Outbox.select().count() == 0
+    assert any(isinstance(e, EditPrompt) and e.message_id == message_id for e in outbound.effects)

@@ -67,7 +67,7 @@ def test_other_users_pairs_are_untouched(learner):
     users.ensure_learner(777, 777, NOW)
     vocabulary.upsert_pairs(777, [PairInput("house", "Haus")], NOW, random.Random(1))
     _upsert([("house", "casa")])
-    vocabulary.clear_vocabulary(USER, USER)
+    vocabulary.clear_vocabulary(USER, USER, NOW)
     assert vocabulary.count_pairs(USER) == 0
     assert vocabulary.list_pairs_for_export(777) == [("house", "Haus")]
 
@@ -86,7 +86,7 @@ def test_clear_ends_sessions_and_reports_their_prompts(learner):
         created_at=NOW,
         updated_at=NOW,
     )
-    result = vocabulary.clear_vocabulary(USER, USER)
+    result = vocabulary.clear_vocabulary(USER, USER, NOW)
     assert result.pairs_deleted == 1
     assert result.prompt_message_ids == (42,)
     assert TrainingSession.select().count() == 0

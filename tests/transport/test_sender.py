@@ -104,3 +104,26 @@ def test_a_wave_to_300_users_gets_no_429_from_telegram_limits(emulator):
         assert sum(len(emulator.chat(u).bot_messages()) for u in users) == 300
     finally:
         apihelper.API_URL, apihelper.FILE_URL = saved
+
+
+def test_a_proxy_error_page_is_retried_and_never_raised():
+    """telebot raises ApiHTTPException for a non-JSON 502 (a proxy's HTML page)."""
+    from types import SimpleNamespace
+
+    from telebot.apihelper import ApiHTTPException
+
+    calls = []
+
+    class FlakyBot:
+        def send_message(self, *args, **kwargs):
+            calls.append(1)
+            if len(calls) < 3:
+                raise ApiHTTPException(
+                    "sendMessage",
+                    SimpleNamespace(status_code=502, reason="Bad Gateway", text="<html>"),
+                )
+            return SimpleNamespace(message_id=77)
+
+    sleeps: list[float] = []
+    delivery = Sender(FlakyBot(), sleep=sleeps.append).perform(SendText(1, "hi"))
+    assert delivery.ok and delivery.message_id == 77 and len(sleeps) == 2

@@ -415,3 +415,9 @@ def test_env_example_holds_no_secret_value():
     lines = (CONFIG_DIR / "wordbot.env.example").read_text(encoding="utf-8").splitlines()
     settings = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
     assert settings == ["WORDBOT_TELEGRAM_TOKEN="]
+
+
+def test_a_bad_database_url_never_shows_its_password():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"WORDBOT_DATABASE_URL": "mysql://bob:hunter2@db/x"})
+    assert "hunter2" not in str(caught.value) and "database.url" in str(caught.value)

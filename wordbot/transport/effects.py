@@ -77,6 +77,7 @@ class Delivery:
     ok: bool
     message_id: int | None = None
     error: str | None = None
+    transient: bool = False  # failed for now (outage, rate limit): worth trying again later
 
 
 def effect_to_json(effect: Effect) -> dict:

@@ -56,7 +56,7 @@ class Poller:
         self._last = self._load_last()
         self._thread.start()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 2.0) -> None:
         """Stop asking for updates; a batch being handled is finished first (up to `timeout`).
 
         A long poll in flight is abandoned: whatever it returns is left unconfirmed, so

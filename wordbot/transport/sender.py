@@ -12,7 +12,12 @@ from typing import Any
 
 import requests
 from telebot import TeleBot
-from telebot.apihelper import ApiTelegramException
+from telebot.apihelper import (
+    ApiException,
+    ApiHTTPException,
+    ApiInvalidJSONException,
+    ApiTelegramException,
+)
 from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from wordbot.rendering.html import split_message
@@ -142,6 +147,7 @@ class Sender:
             ok=outcome.ok,
             message_id=getattr(outcome.result, "message_id", None),
             error=outcome.error,
+            transient=outcome.transient,
         )
 
     def _call(
@@ -168,14 +174,23 @@ class Sender:
                     continue
                 if error.error_code < 500 or error.error_code == 429:
                     log.warning("%s failed: %s", method, error.description)
-                    return _Outcome(ok=False, error=str(error.description))
+                    transient = error.error_code == 429
+                    return _Outcome(ok=False, error=str(error.description), transient=transient)
                 problem: object = error
-            except requests.RequestException as error:
+            except (requests.RequestException, ApiHTTPException, ApiInvalidJSONException) as error:
+                # a proxy's 502 page or a cut-off body: a fault of the transport, retried
+                status = getattr(getattr(error, "result", None), "status_code", 500)
+                if status < 500 and not isinstance(error, requests.RequestException):
+                    log.warning("%s failed: %s", method, error)
+                    return _Outcome(ok=False, error=str(error))
                 problem = error
+            except ApiException as error:
+                log.warning("%s failed: %s", method, error)
+                return _Outcome(ok=False, error=str(error))
             wait = self._backoff_seconds(attempt)
             if waited + wait > self._retry_budget:
                 log.error("%s dropped after %d attempts: %s", method, attempt, problem)
-                return _Outcome(ok=False, error=type(problem).__name__)
+                return _Outcome(ok=False, error=type(problem).__name__, transient=True)
             log.warning("%s: %s; retry %d in %.1f s", method, problem, attempt, wait)
             self._sleep(wait)
             waited += wait
@@ -191,6 +206,7 @@ class _Outcome:
     ok: bool
     result: Any = None
     error: str | None = None
+    transient: bool = False
 
 
 def _retry_after(error: ApiTelegramException) -> float:

@@ -13,15 +13,19 @@ from storage import game
 from storage.models import GameSession as GameRow
 from storage.models import GameSessionStatistics, WordPair
 from tests.support.outbound import RecordingOutbound
+from tests.support.updates import UserUpdates
 from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.domain.game import Direction
 from wordbot.transport.effects import EditPrompt, SendText
-from wordbot.transport.updates import ButtonPress, CommandMessage, TextMessage
 
 USER = 88
 KEY = SessionKey(USER, USER)
 _ids = itertools.count(1)
+_user = UserUpdates(USER)
+command = _user.command
+text = _user.text
+press = _user.press
 PAIRS = {"house": "casa", "dog": "perro", "(to) run": "correr", "café": "кофе, кофей"}
 
 
@@ -48,18 +52,6 @@ def actor(db, clock, outbound):
 
 def send(actor, incoming):
     actor.on_receive(HandleUpdate(KEY, incoming))
-
-
-def command(name, args=""):
-    return CommandMessage(next(_ids), USER, USER, "private", next(_ids), name, args)
-
-
-def text(body):
-    return TextMessage(next(_ids), USER, USER, "private", next(_ids), body)
-
-
-def press(message_id, data):
-    return ButtonPress(next(_ids), USER, USER, "private", f"q{next(_ids)}", message_id, data)
 
 
 def expected_answer():

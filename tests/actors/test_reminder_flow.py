@@ -12,16 +12,21 @@ from actors.services import Services
 from actors.user_session import UserSession
 from storage.models import TrainingSession, User, WordPair
 from tests.support.outbound import RecordingOutbound
+from tests.support.updates import UserUpdates, sent_prompts
 from wordbot.clock import FakeClock
 from wordbot.config import RemindersSettings, Settings
-from wordbot.transport.effects import EditPrompt, SendText
-from wordbot.transport.updates import ButtonPress, CommandMessage, TextMessage
+from wordbot.transport.effects import EditPrompt
+from wordbot.transport.updates import TextMessage
 
 USER = 123
 KEY = SessionKey(USER, USER)
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # after the 08:00 morning slot
 AFTERNOON = datetime(2026, 1, 5, 13, 0, tzinfo=UTC)
 _ids = itertools.count(1)
+_user = UserUpdates(USER)
+command = _user.command
+prompts = sent_prompts
+press = _user.press
 
 
 @pytest.fixture
@@ -50,27 +55,9 @@ def send(actor, incoming):
     actor.on_receive(HandleUpdate(KEY, incoming))
 
 
-def command(name, args=""):
-    return CommandMessage(next(_ids), USER, USER, "private", next(_ids), name, args)
-
-
 def remind(actor, clock, at):
     clock.set(at)
     actor.on_receive(ReminderDue(KEY))
-
-
-def prompts(outbound):
-    found, message_id = [], 99
-    for effect in outbound.effects:
-        if isinstance(effect, SendText):
-            message_id += 1
-            if effect.keyboard:
-                found.append((message_id, effect))
-    return found
-
-
-def press(message_id, data):
-    return ButtonPress(next(_ids), USER, USER, "private", f"q{next(_ids)}", message_id, data)
 
 
 def session_row():

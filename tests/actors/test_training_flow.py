@@ -13,14 +13,18 @@ from actors.user_session import UserSession
 from storage import training
 from storage.models import Outbox, TrainingSession, WordPair
 from tests.support.outbound import RecordingOutbound
+from tests.support.updates import UserUpdates, sent_prompts
 from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
-from wordbot.transport.updates import ButtonPress, CommandMessage
 
 USER = 77
 KEY = SessionKey(USER, USER)
 _ids = itertools.count(1)
+_user = UserUpdates(USER)
+command = _user.command
+press = _user.press
+prompts = sent_prompts
 
 
 @pytest.fixture
@@ -46,25 +50,6 @@ def actor(db, clock, outbound):
 
 def send(actor, incoming):
     actor.on_receive(HandleUpdate(KEY, incoming))
-
-
-def command(name, args="", user_id=USER):
-    return CommandMessage(next(_ids), user_id, user_id, "private", next(_ids), name, args)
-
-
-def press(message_id, data, user_id=USER):
-    return ButtonPress(next(_ids), user_id, user_id, "private", f"q{next(_ids)}", message_id, data)
-
-
-def prompts(outbound):
-    """(message id, SendText) of every prompt sent, in order (RecordingOutbound numbers from 100)."""
-    found, message_id = [], 99
-    for effect in outbound.effects:
-        if isinstance(effect, SendText):
-            message_id += 1
-            if effect.keyboard:
-                found.append((message_id, effect))
-    return found
 
 
 def grade_current(actor, outbound, grade="good"):

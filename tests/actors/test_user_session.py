@@ -13,21 +13,23 @@ from actors.user_session import UserSession
 from storage import vocabulary
 from storage.models import User, WordPair
 from tests.support.outbound import RecordingOutbound
+from tests.support.updates import UserUpdates
 from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.domain.csv_export import export_csv
 from wordbot.transport.effects import AnswerCallback, EditPrompt, SendDocument, SendText
 from wordbot.transport.updates import (
-    ButtonPress,
-    CommandMessage,
     DocumentMessage,
     OtherMessage,
-    TextMessage,
 )
 
 USER = 42
 KEY = SessionKey(USER, USER)
 _ids = itertools.count(1)
+_user = UserUpdates(USER)
+command = _user.command
+text = _user.text
+press = _user.press
 
 
 @pytest.fixture
@@ -47,18 +49,6 @@ def actor(db, clock, outbound):
 
 def send(actor, incoming):
     actor.on_receive(HandleUpdate(KEY, incoming))
-
-
-def command(name, args=""):
-    return CommandMessage(next(_ids), USER, USER, "private", next(_ids), name, args)
-
-
-def text(body):
-    return TextMessage(next(_ids), USER, USER, "private", next(_ids), body)
-
-
-def press(message_id, data, user_id=USER):
-    return ButtonPress(next(_ids), user_id, user_id, "private", f"cq{next(_ids)}", message_id, data)
 
 
 def document(file_id, name="words.csv", size=None):

@@ -1,7 +1,9 @@
-"""The polling loop's bookkeeping: confirm after handling, skip replays, survive an id reset."""
+"""The polling loop's bookkeeping: confirm only what is handled, skip replays, never wait on
+a slow user, survive Telegram's id reset after a week."""
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 import pykka
@@ -28,7 +30,8 @@ class Harness:
         self.clock = FakeClock()
         self.dispatched: list[int] = []
         self.saved: list[int] = []
-        self.unresolved: list[pykka.ThreadingFuture] = []
+        self.pending: dict[int, pykka.ThreadingFuture] = {}
+        self.slow: set[int] = set()
         self.poller = Poller(
             fetch=lambda offset, timeout: [],
             dispatch=self.dispatch,
@@ -41,28 +44,35 @@ class Harness:
     def dispatch(self, incoming):
         self.dispatched.append(incoming.update_id)
         future = pykka.ThreadingFuture()
-        future.set(None)
+        if incoming.update_id in self.slow:
+            self.pending[incoming.update_id] = future
+        else:
+            future.set(None)
         return future
 
+    def step(self, updates):
+        self.poller.dispatch_new(updates)
+        self.poller.record_progress()
 
-def test_batch_is_recorded_after_every_update_was_handled():
+
+def test_handled_updates_are_recorded_up_to_the_newest():
     harness = Harness()
-    harness.poller.handle_batch([text_update(1), text_update(2), text_update(3)])
+    harness.step([text_update(1), text_update(2), text_update(3)])
     assert harness.dispatched == [1, 2, 3]
     assert harness.saved == [3]
 
 
 def test_replayed_updates_are_skipped():
     harness = Harness()
-    harness.poller.handle_batch([text_update(1), text_update(2)])
-    harness.poller.handle_batch([text_update(2), text_update(3)])
+    harness.step([text_update(1), text_update(2)])
+    harness.step([text_update(2), text_update(3)])
     assert harness.dispatched == [1, 2, 3]
     assert harness.saved == [2, 3]
 
 
 def test_stored_last_id_survives_a_restart():
     harness = Harness(last=(10, FakeClock().now()))
-    harness.poller.handle_batch([text_update(9), text_update(10), text_update(11)])
+    harness.step([text_update(9), text_update(10), text_update(11)])
     assert harness.dispatched == [11]
 
 
@@ -71,29 +81,39 @@ def test_lower_ids_after_a_week_of_silence_are_new_updates():
     clock = FakeClock()
     harness = Harness(last=(5000, clock.now()))
     harness.clock.set(clock.now() + timedelta(days=8))
-    harness.poller.handle_batch([text_update(17)])
+    harness.step([text_update(17)])
     assert harness.dispatched == [17]
     assert harness.saved == [17]
 
 
-def test_ignored_updates_still_advance_the_offset():
+def test_ignored_updates_still_advance_the_watermark():
     harness = Harness()
-    harness.poller.handle_batch([{"update_id": 4, "edited_message": {}}, {"update_id": 5}])
+    harness.step([{"update_id": 4, "edited_message": {}}, {"update_id": 5}])
     assert harness.dispatched == []
     assert harness.saved == [5]
 
 
-def test_the_offset_waits_for_slow_handlers():
+def test_a_slow_update_holds_the_watermark_but_not_the_others():
     harness = Harness()
-    slow = pykka.ThreadingFuture()
-    harness.dispatch = lambda incoming: slow
-    harness.poller._dispatch = harness.dispatch
-    import threading
+    harness.slow = {1}
+    harness.step([text_update(1, user_id=5), text_update(2, user_id=6)])
+    assert harness.dispatched == [1, 2]  # user 6 is not held back by user 5
+    assert harness.saved == []  # nothing confirmed while update 1 is in flight
+    harness.step([text_update(1), text_update(2), text_update(3, user_id=7)])  # redelivered
+    assert harness.dispatched == [1, 2, 3]  # in-flight and handled ones are not dispatched again
+    assert harness.saved == []
+    harness.pending[1].set(None)
+    harness.poller.record_progress()
+    assert harness.saved == [3]
 
-    worker = threading.Thread(target=harness.poller.handle_batch, args=([text_update(1)],))
-    worker.start()
-    worker.join(timeout=0.2)
-    assert harness.saved == []  # not confirmed while the handler is still running
-    slow.set(None)
-    worker.join(timeout=5)
+
+def test_a_failed_handler_counts_as_finished():
+    harness = Harness()
+    harness.slow = {1}
+    harness.step([text_update(1)])
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        harness.pending[1].set_exception(sys.exc_info())
+    harness.poller.record_progress()
     assert harness.saved == [1]

@@ -1,4 +1,11 @@
-"""The bot's own long-polling loop: an offset is confirmed only after its batch was handled (SPEC §7.1)."""
+"""The bot's own long-polling loop (SPEC §7.1): an update is confirmed to Telegram only once it
+and every update before it were handled, and the last handled id is stored.
+
+Updates are dispatched as they arrive; the poller never waits for a batch to finish, so a
+slow user (a flood held back by its own pacing, a big import) delays nobody else. What it
+confirms is the watermark: everything below the oldest update still in flight. Telegram
+delivers the unconfirmed ones again; those already in flight are not dispatched twice.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +26,8 @@ __all__ = ["Poller"]
 
 log = logging.getLogger(__name__)
 
-HANDLE_TIMEOUT_SECONDS = 120.0
 MAX_POLL_BACKOFF_SECONDS = 5.0  # while Telegram is unreachable, ask again at least this often
+BUSY_WAIT_SECONDS = 0.2  # with updates in flight and nothing new: look again this often
 # Telegram numbers updates sequentially, but after a week without updates it may start anywhere:
 # an older record says nothing about which ids are replays.
 SEQUENTIAL_IDS_FOR = timedelta(days=7)
@@ -29,7 +36,7 @@ LastUpdate = tuple[int, datetime]
 
 
 class Poller:
-    """getUpdates → dispatch each update → wait until all are handled → record the last id."""
+    """getUpdates → dispatch each new update → confirm and record the handled watermark."""
 
     def __init__(
         self,
@@ -49,30 +56,35 @@ class Poller:
         self._poll_timeout = poll_timeout
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="poller", daemon=True)
-        self._last: LastUpdate | None = None
-        self._handling = threading.Event()
+        self._last: LastUpdate | None = None  # every update up to this id is handled
+        self._in_flight: dict[int, pykka.Future] = {}
+        self._newest: int | None = None  # the newest update id seen and not a replay
+        self._oldest: int | None = None  # the first one of this run
+        self._handled: set[int] = set()  # handled above the watermark (not yet confirmed)
 
     def start(self) -> None:
         self._last = self._load_last()
         self._thread.start()
 
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop asking for updates; a batch being handled is finished first (up to `timeout`).
-
-        A long poll in flight is abandoned: whatever it returns is left unconfirmed, so
-        Telegram delivers it again to the next start.
-        """
+    def stop(self, timeout: float = 0.5) -> None:
+        """Stop asking for updates. Updates in flight are finished by their actors; what is
+        not confirmed by then Telegram delivers again to the next start."""
         self._stopped.set()
-        if self._handling.is_set():
-            self._thread.join(timeout=timeout)
+        self._thread.join(timeout=timeout)
 
     def _run(self) -> None:
         failures = 0
         while not self._stopped.is_set():
-            offset = None if self._last is None else self._last[0] + 1
             try:
-                updates = self._fetch(offset, self._poll_timeout)
+                self.record_progress()
+                offset = None if self._last is None else self._last[0] + 1
+                timeout = 0 if self._in_flight else self._poll_timeout
+                updates = self._fetch(offset, timeout)
                 failures = 0
+                if self._stopped.is_set():
+                    return  # stopping: leave them unconfirmed
+                if not self.dispatch_new(updates) and self._in_flight:
+                    self._wait_for_oldest(BUSY_WAIT_SECONDS)
             except (ApiTelegramException, requests.RequestException) as error:
                 if self._stopped.is_set():
                     return
@@ -80,51 +92,68 @@ class Poller:
                 wait = min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** min(failures, 6))
                 log.warning("getUpdates failed (%s); retrying in %.1f s", error, wait)
                 self._stopped.wait(wait)
-                continue
             except Exception:
-                log.exception("getUpdates failed unexpectedly; retrying in 5 s")
-                self._stopped.wait(5)
-                continue
-            self._handling.set()  # before looking at _stopped: stop() then waits for the batch
-            try:
-                if updates and not self._stopped.is_set():  # stopping: leave them unconfirmed
-                    self.handle_batch(updates)
-            except Exception:
-                # e.g. the database is down while recording the batch: the handlers answered
-                # already and the in-memory last id keeps replays out; carry on polling.
-                log.exception("handling a batch of updates failed; polling goes on")
-            finally:
-                self._handling.clear()
+                # e.g. the database is down while recording progress: the in-memory watermark
+                # keeps replays out; carry on polling.
+                log.exception("polling step failed; polling goes on")
+                self._stopped.wait(1)
 
-    def handle_batch(self, updates: list[dict[str, Any]]) -> None:
-        """Dispatch a batch, wait for every update to be handled, then record the last id."""
-        pending: list[pykka.Future] = []
-        newest: int | None = None
+    def dispatch_new(self, updates: list[dict[str, Any]]) -> int:
+        """Dispatch updates not seen before, in order; returns how many were new."""
         now = self._clock.now()
+        new = 0
         for update in updates:
             update_id = update.get("update_id")
-            if not isinstance(update_id, int):
+            if not isinstance(update_id, int) or update_id in self._in_flight:
+                continue
+            if update_id in self._handled:  # handled, not yet confirmed: delivered again
                 continue
             if self._is_replay(update_id, now):
-                log.info("skipping replayed update %s", update_id)
                 continue
-            newest = update_id if newest is None else max(newest, update_id)
+            new += 1
+            self._newest = update_id if self._newest is None else max(self._newest, update_id)
+            self._oldest = update_id if self._oldest is None else min(self._oldest, update_id)
             incoming = parse_update(update)
-            if incoming is not None:
-                future = self._dispatch(incoming)
-                if future is not None:
-                    pending.append(future)
-        for future in pending:
-            try:
-                future.get(timeout=HANDLE_TIMEOUT_SECONDS)
-            except pykka.Timeout:
-                log.error("an update was not handled within %.0f s", HANDLE_TIMEOUT_SECONDS)
-        if newest is not None:
-            self._last = (newest, self._clock.now())  # first: getUpdates confirms from here
+            future = self._dispatch(incoming) if incoming is not None else None
+            if future is not None:
+                self._in_flight[update_id] = future
+            else:
+                self._handled.add(update_id)
+        return new
+
+    def record_progress(self) -> None:
+        """Drop finished updates; store the watermark (below the oldest still in flight)."""
+        for update_id in [u for u, future in self._in_flight.items() if _done(future)]:
+            del self._in_flight[update_id]
+            self._handled.add(update_id)
+        if self._newest is None:
+            return
+        watermark = min(self._in_flight) - 1 if self._in_flight else self._newest
+        if self._last is None and watermark < self._oldest:
+            return  # the very first update is still in flight
+        if self._last is None or watermark > self._last[0]:
+            self._last = (watermark, self._clock.now())  # getUpdates confirms from here
+            self._handled = {u for u in self._handled if u > watermark}
             self._save_last(*self._last)
 
+    def _wait_for_oldest(self, seconds: float) -> None:
+        oldest = self._in_flight[min(self._in_flight)]
+        _done(oldest, timeout=seconds)
+
     def _is_replay(self, update_id: int, now: datetime) -> bool:
-        if self._last is None:
+        if self._last is None or update_id > self._last[0]:
             return False
-        last_id, handled_at = self._last
-        return update_id <= last_id and now - handled_at < SEQUENTIAL_IDS_FOR
+        if now - self._last[1] < SEQUENTIAL_IDS_FOR:
+            return True
+        self._last = self._newest = self._oldest = None  # a week of silence: ids may restart
+        return False
+
+
+def _done(future: pykka.Future, timeout: float = 0) -> bool:
+    try:
+        future.get(timeout=timeout)
+    except pykka.Timeout:
+        return False
+    except Exception:  # the handler failed: it is finished all the same
+        return True
+    return True

@@ -12,9 +12,7 @@ from actors.user_session import UserSession
 from storage import game
 from storage.models import GameSession as GameRow
 from storage.models import GameSessionStatistics, WordPair
-from tests.support.outbound import RecordingOutbound
 from tests.support.updates import UserUpdates
-from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.domain.game import Direction
 from wordbot.transport.effects import EditPrompt, SendText
@@ -27,16 +25,6 @@ command = _user.command
 text = _user.text
 press = _user.press
 PAIRS = {"house": "casa", "dog": "perro", "(to) run": "correr", "café": "кофе, кофей"}
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def outbound():
-    return RecordingOutbound()
 
 
 def new_actor(clock, outbound):

@@ -11,7 +11,6 @@ from actors.messages import HandleUpdate, ReminderDue, SessionKey
 from actors.services import Services
 from actors.user_session import UserSession
 from storage.models import TrainingSession, User, WordPair
-from tests.support.outbound import RecordingOutbound
 from tests.support.updates import UserUpdates, sent_prompts
 from wordbot.clock import FakeClock
 from wordbot.config import RemindersSettings, Settings
@@ -32,11 +31,6 @@ press = _user.press
 @pytest.fixture
 def clock():
     return FakeClock(START)
-
-
-@pytest.fixture
-def outbound():
-    return RecordingOutbound()
 
 
 @pytest.fixture

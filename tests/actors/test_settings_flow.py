@@ -12,7 +12,6 @@ from actors.services import Services
 from actors.user_session import UserSession
 from storage import users
 from storage.models import User
-from tests.support.outbound import RecordingOutbound
 from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.transport.effects import AnswerCallback, EditPrompt, SendText
@@ -21,11 +20,6 @@ from wordbot.transport.updates import ButtonPress, CommandMessage
 USER = 99
 KEY = SessionKey(USER, USER)
 _ids = itertools.count(1)
-
-
-@pytest.fixture
-def outbound():
-    return RecordingOutbound()
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from actors.services import Services
 from actors.user_session import UserSession
 from storage import training
 from storage.models import Outbox, TrainingSession, WordPair
-from tests.support.outbound import RecordingOutbound
 from tests.support.updates import UserUpdates, sent_prompts
-from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
 
@@ -25,16 +23,6 @@ _user = UserUpdates(USER)
 command = _user.command
 press = _user.press
 prompts = sent_prompts
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def outbound():
-    return RecordingOutbound()
 
 
 def new_actor(clock, outbound):

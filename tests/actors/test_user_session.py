@@ -12,9 +12,7 @@ from actors.services import Services
 from actors.user_session import UserSession
 from storage import vocabulary
 from storage.models import User, WordPair
-from tests.support.outbound import RecordingOutbound
 from tests.support.updates import UserUpdates
-from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.domain.csv_export import export_csv
 from wordbot.transport.effects import AnswerCallback, EditPrompt, SendDocument, SendText
@@ -30,16 +28,6 @@ _user = UserUpdates(USER)
 command = _user.command
 text = _user.text
 press = _user.press
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def outbound():
-    return RecordingOutbound()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 
 from tests.support.bot_process import E2E_TOKEN, BotProcess
+from tests.support.chat_steps import next_prompt, press_and_see_edit
 from tests.support.databases import POSTGRES_SKIP_REASON, POSTGRES_URL
 from tests.support.tcp_proxy import TcpProxy
 
@@ -115,21 +116,9 @@ def ask(chat, text: str, **wanted):
     return chat.wait_for_message(since=since, timeout=WAIT, **wanted)
 
 
-def next_prompt(chat, since):
-    return chat.wait_for_message(
-        predicate=lambda m: m.event == "sent" and m.has_keyboard, since=since, timeout=WAIT
-    )
-
-
 def grade(chat, prompt, label):
     """Press a grade; returns the edited prompt and the next one."""
-    since = chat.mark()
-    chat.press(prompt, button=label)
-    edited = chat.wait_for_message(
-        predicate=lambda m: m.message_id == prompt.message_id and m.event == "edited",
-        since=since,
-        timeout=WAIT,
-    )
+    since, edited = press_and_see_edit(chat, prompt, label)
     return edited, next_prompt(chat, since)
 
 

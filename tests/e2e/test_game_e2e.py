@@ -7,10 +7,11 @@ import sqlite3
 
 import pytest
 
+from tests.support.chat_steps import WAIT, add_pairs
+
 pytestmark = pytest.mark.e2e
 
 USER = 3003
-WAIT = 15.0
 PAIRS = {"house": "casa", "dog": "perro", "école": "школа", "tree": "árbol", "sun": "sol"}
 TRANSLATION = {**PAIRS, **{b: a for a, b in PAIRS.items()}}
 
@@ -18,9 +19,7 @@ TRANSLATION = {**PAIRS, **{b: a for a, b in PAIRS.items()}}
 @pytest.fixture
 def chat(emulator, bot):
     chat = emulator.private_chat(user_id=USER)
-    since = chat.mark()
-    chat.send_text("/add " + "\n".join(f"{a}, {b}" for a, b in PAIRS.items()))
-    chat.wait_for_message(contains="Imported 5 new pairs", since=since, timeout=WAIT)
+    add_pairs(chat, PAIRS)
     return chat
 
 

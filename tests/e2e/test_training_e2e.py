@@ -7,10 +7,11 @@ import sqlite3
 
 import pytest
 
+from tests.support.chat_steps import WAIT, add_pairs, next_prompt, press_and_see_edit
+
 pytestmark = pytest.mark.e2e
 
 USER = 2002
-WAIT = 15.0
 PAIRS = {f"word{n}": f"slovo{n}" for n in range(5)}
 # What each grade does to a new card (SPEC §4.4): (state, step, interval_days, reps)
 EXPECTED = {
@@ -24,9 +25,7 @@ EXPECTED = {
 @pytest.fixture
 def chat(emulator, bot):
     chat = emulator.private_chat(user_id=USER)
-    since = chat.mark()
-    chat.send_text("/add " + "\n".join(f"{a}, {b}" for a, b in PAIRS.items()))
-    chat.wait_for_message(contains="Imported 5 new pairs", since=since, timeout=WAIT)
+    add_pairs(chat, PAIRS)
     return chat
 
 
@@ -36,21 +35,9 @@ def word_of(prompt) -> str:
     return f"word{number}"
 
 
-def next_prompt(chat, since):
-    return chat.wait_for_message(
-        predicate=lambda m: m.event == "sent" and m.has_keyboard, since=since, timeout=WAIT
-    )
-
-
 def grade(chat, prompt, label):
-    """Press a grade and wait for its effects: the prompt edited, then the next message."""
-    since = chat.mark()
-    chat.press(prompt, button=label)
-    edited = chat.wait_for_message(
-        predicate=lambda m: m.message_id == prompt.message_id and m.event == "edited",
-        since=since,
-        timeout=WAIT,
-    )
+    """Press a grade and wait for the prompt's edit; returns the mark before the press."""
+    since, edited = press_and_see_edit(chat, prompt, label)
     assert edited.text.endswith(f"→ {label}") and not edited.has_keyboard
     return since
 

@@ -108,6 +108,7 @@ class UserSession(pykka.ThreadingActor):
         self._game.end_idle()
 
     def _sessions_cleared(self) -> None:
+        self._ctx.forget_cards()
         self._training.end()
         self._game.end()
 

@@ -9,15 +9,18 @@ from dataclasses import dataclass, field
 
 from actors.messages import SessionKey
 from actors.services import Services
-from storage import game, outbox, training, users
+from storage import cards, game, outbox, training, users
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
-from wordbot.domain.training import TrainingSession
+from wordbot.domain.srs import CardSchedule
+from wordbot.domain.training import Card, TrainingSession
 from wordbot.transport.effects import Delivery, Effect
 
 __all__ = ["UserContext"]
 
 log = logging.getLogger(__name__)
+
+CACHED_CARDS = 64  # cards kept between events: a session's worth, a game deck's working set
 
 
 @dataclass(slots=True)
@@ -32,6 +35,7 @@ class UserContext:
     _training_loaded: bool = False
     _game: GameSession | None = None
     _game_loaded: bool = False
+    _cards: dict[int, Card] = field(default_factory=dict)
     update_id: int | None = None  # the update being handled, if any
     outbox_owed: bool = True  # unknown until the first flush: a crash may have left some
 
@@ -87,6 +91,26 @@ class UserContext:
     def cache_game(self, session: GameSession | None) -> None:
         self._game, self._game_loaded = session, True
 
+    def cards(self, pair_ids) -> dict[int, Card]:
+        """The user's cards among `pair_ids` (deleted ones missing). Cached: this actor is the
+        only writer of its user's cards, so a press reads none of them from storage again."""
+        missing = [pair_id for pair_id in pair_ids if pair_id not in self._cards]
+        if missing:
+            if len(self._cards) + len(missing) > CACHED_CARDS:
+                self._cards.clear()
+            self._cards.update(cards.load_cards(self.key.user_id, missing))
+        return {pair_id: self._cards[pair_id] for pair_id in pair_ids if pair_id in self._cards}
+
+    def card_graded(self, pair_id: int, schedule: CardSchedule) -> None:
+        """After the grade's commit: the cached card carries its new schedule."""
+        card = self._cards.get(pair_id)
+        if card is not None:
+            self._cards[pair_id] = dataclasses.replace(card, schedule=schedule)
+
+    def forget_cards(self) -> None:
+        """The vocabulary changed (added, updated, cleared, snoozed): read cards afresh."""
+        self._cards.clear()
+
     def flush_outbox(self) -> None:
         """Send what committed changes owe this user, oldest first. An entry goes once Telegram
         took it, or refused it for good (e.g. the message is gone); on a passing failure
@@ -112,4 +136,5 @@ class UserContext:
         self._learner = None
         self._training, self._training_loaded = None, False
         self._game, self._game_loaded = None, False
+        self._cards.clear()
         self.outbox_owed = True

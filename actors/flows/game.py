@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from actors.flows.context import UserContext
-from storage import cards, game, vocabulary
+from storage import game, vocabulary
 from storage.database import database
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.answers import is_correct
@@ -216,7 +216,7 @@ class GameFlow:
 
     def _sides(self, card: GameCard) -> tuple[str, str]:
         """(shown, expected) of a card; a pair deleted meanwhile shows as an empty pair."""
-        found = cards.load_cards(self._ctx.key.user_id, [card.pair_id]).get(card.pair_id)
+        found = self._ctx.cards([card.pair_id]).get(card.pair_id)
         if found is None:
             return "", ""
         if card.direction is Direction.FORWARD:

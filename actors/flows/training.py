@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from actors.flows.context import UserContext
-from storage import cards, training, vocabulary
+from storage import training, vocabulary
 from storage.database import database
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.srs import Grade, grade_card
@@ -54,7 +54,7 @@ class TrainingFlow:
         size = 1 if kind is SessionKind.GETPAIR else self._ctx.learner().cards_per_session
         now = self._ctx.now()
         pair_ids = vocabulary.select_cards_for_session(self._ctx.key.user_id, now, size)
-        found = cards.load_cards(self._ctx.key.user_id, pair_ids)
+        found = self._ctx.cards(pair_ids)
         if not found:
             return None
         pair_ids = [pair_id for pair_id in pair_ids if pair_id in found]
@@ -106,6 +106,7 @@ class TrainingFlow:
             training.snooze(session, now + timedelta(days=days), owed, now)
             self._ctx.record_update()
         self._ctx.cache_training(None)
+        self._ctx.forget_cards()
         self._ctx.send(AnswerCallback(press.callback_query_id))
         self._ctx.flush_outbox()
 
@@ -133,7 +134,7 @@ class TrainingFlow:
             return
         now = self._ctx.now()
         remaining = session.pair_ids[session.current_index :]
-        found = cards.load_cards(self._ctx.key.user_id, remaining)
+        found = self._ctx.cards(remaining)
         card = found.get(session.current_pair_id)
         next_index = next(
             (
@@ -161,13 +162,14 @@ class TrainingFlow:
             ),
             now=now,
         )
+        graded = None if card is None else (card.pair_id, grade_card(card.schedule, grade, now))
         if next_session is None and session.reviewed_count + 1 > 1:
             owed.append(SendText(session.chat_id, texts.well_done(session.reviewed_count + 1)))
         with database.atomic():
             saved = training.commit_grade(
                 session.chat_id,
                 session.user_id,
-                None if card is None else (card.pair_id, grade_card(card.schedule, grade, now)),
+                graded,
                 next_session,
                 owed,
                 self._ttl,
@@ -175,6 +177,8 @@ class TrainingFlow:
             )
             self._ctx.record_update()
         self._ctx.cache_training(saved)
+        if graded is not None:
+            self._ctx.card_graded(*graded)
         self._ctx.send(AnswerCallback(press.callback_query_id))
         self.settle()
 

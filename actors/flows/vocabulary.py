@@ -115,6 +115,7 @@ class VocabularyFlow:
         except vocabulary.TooManyPairs as error:
             self._reply(texts.too_many_pairs(error.existing, error.new, MAX_PAIRS_PER_USER))
             return
+        self._ctx.forget_cards()  # a pair's word2 may have changed
         self._reply(
             texts.import_summary(result.new, result.updated, parsed.skipped, result.unchanged)
         )

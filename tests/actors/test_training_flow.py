@@ -262,3 +262,25 @@ def test_owed_messages_survive_a_telegram_outage_and_go_with_the_next_event(
     send(actor, command("help"))
     assert Outbox.select().count() == 0
     assert any(isinstance(e, EditPrompt) and e.message_id == message_id for e in outbound.effects)
+
+
+def test_a_word_changed_by_add_mid_session_shows_in_the_next_prompt(actor, outbound):
+    send(actor, command("review"))
+    second = row().pair_ids[1]
+    word1 = WordPair.get_by_id(second).word1
+    send(actor, command("add", f"{word1}, changed"))
+    grade_current(actor, outbound)
+    assert "changed" in prompts(outbound)[-1][1].text
+
+
+def test_cards_are_read_from_storage_once_per_session(actor, outbound, monkeypatch):
+    from storage import cards
+
+    send(actor, command("review"))
+    reads = []
+    real_load = cards.load_cards
+    monkeypatch.setattr(cards, "load_cards", lambda *a: reads.append(a) or real_load(*a))
+    for _ in range(4):
+        grade_current(actor, outbound)
+    assert reads == []
+    assert "Card 5 of 5" in prompts(outbound)[-1][1].text

@@ -76,6 +76,11 @@ class Poller:
         failures = 0
         while not self._stopped.is_set():
             try:
+                if self._in_flight:
+                    # Telegram answers at once while anything is unconfirmed: rather than
+                    # fetch the in-flight updates again in the middle of their handling, give
+                    # the oldest a moment to finish (a new update waits at most this long).
+                    self._wait_for_oldest(BUSY_WAIT_SECONDS)
                 self.record_progress()
                 offset = None if self._last is None else self._last[0] + 1
                 timeout = 0 if self._in_flight else self._poll_timeout
@@ -83,8 +88,7 @@ class Poller:
                 failures = 0
                 if self._stopped.is_set():
                     return  # stopping: leave them unconfirmed
-                if not self.dispatch_new(updates) and self._in_flight:
-                    self._wait_for_oldest(BUSY_WAIT_SECONDS)
+                self.dispatch_new(updates)
             except (ApiTelegramException, requests.RequestException) as error:
                 if self._stopped.is_set():
                     return

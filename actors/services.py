@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,6 +15,8 @@ __all__ = ["Outbound", "Services"]
 
 class Outbound(Protocol):
     def perform(self, effect: Effect) -> Delivery: ...
+
+    def perform_soon(self, effect: Effect) -> Future[Delivery]: ...
 
     def download(self, file_id: str, max_bytes: int = ...) -> bytes | None: ...
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from storage.models import Outbox
@@ -37,9 +37,10 @@ def unsent_for(chat_id: int, user_id: int) -> list[tuple[int, Effect]]:
     return [(entry_id, effect_from_json(effect)) for entry_id, effect in query]
 
 
-def mark_sent(entry_id: int) -> None:
-    """Telegram accepted it: the entry is done (removed, so the table holds only what is owed)."""
-    Outbox.delete().where(Outbox.id == entry_id).execute()
+def mark_sent(entry_ids: Sequence[int]) -> None:
+    """Telegram took them: the entries are done (removed, so the table holds only what is owed)."""
+    if entry_ids:
+        Outbox.delete().where(Outbox.id.in_(list(entry_ids))).execute()
 
 
 def keys_with_unsent() -> list[tuple[int, int]]:

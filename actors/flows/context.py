@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from actors.messages import SessionKey
@@ -14,7 +15,7 @@ from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
-from wordbot.transport.effects import Delivery, Effect
+from wordbot.transport.effects import Delivery, Effect, SendDocument, SendText
 
 __all__ = ["UserContext"]
 
@@ -111,17 +112,53 @@ class UserContext:
         """The vocabulary changed (added, updated, cleared, snoozed): read cards afresh."""
         self._cards.clear()
 
+    def send_all(self, effects: Sequence[Effect]) -> list[Delivery]:
+        """Perform effects at once where their order cannot show: edits and answers go out
+        alongside, new messages one after another in this thread, in order. A new message that
+        fails for now holds back the ones after it, so the chat never shows them out of order."""
+        soon = {
+            index: self.services.outbound.perform_soon(effect)
+            for index, effect in enumerate(effects)
+            if not _is_new_message(effect)
+        }
+        deliveries: dict[int, Delivery] = {}
+        held_back = False
+        for index, effect in enumerate(effects):
+            if index in soon:
+                continue
+            if held_back:
+                deliveries[index] = Delivery(ok=False, error="held back", transient=True)
+                continue
+            deliveries[index] = delivery = self.send(effect)
+            held_back = not delivery.ok and delivery.transient
+        for index, future in soon.items():
+            deliveries[index] = future.result()
+        return [deliveries[index] for index in range(len(effects))]
+
     def flush_outbox(self) -> None:
-        """Send what committed changes owe this user, oldest first. An entry goes once Telegram
-        took it, or refused it for good (e.g. the message is gone); on a passing failure
-        (outage, rate limit) the rest stays owed and the user's next event tries again."""
+        """Send what committed changes owe this user (see `deliver`)."""
+        self.deliver()
+
+    def deliver(
+        self, effects: Sequence[Effect] = (), prompt: SendText | None = None
+    ) -> Delivery | None:
+        """After a commit: `effects` (e.g. the press's answer), what the outbox owes this user,
+        oldest first, and the next `prompt`, all at once (`send_all`); returns the prompt's
+        delivery. An outbox entry goes once Telegram took it, or refused it for good (e.g. the
+        message is gone); one that failed for now (outage, rate limit) stays owed and the
+        user's next event tries again."""
         self.outbox_owed = False
-        for entry_id, effect in outbox.unsent_for(self.key.chat_id, self.key.user_id):
-            delivery = self.send(effect)
+        entries = outbox.unsent_for(self.key.chat_id, self.key.user_id)
+        batch = [*effects, *(effect for _, effect in entries)]
+        if prompt is not None:
+            batch.append(prompt)
+        deliveries = self.send_all(batch)
+        done = []
+        for (entry_id, effect), delivery in zip(entries, deliveries[len(effects) :], strict=False):
             if not delivery.ok and delivery.transient:
                 log.warning("%s: owed %s not delivered yet", self.key, type(effect).__name__)
                 self.outbox_owed = True
-                return
+                continue
             if not delivery.ok:
                 log.warning(
                     "%s: owed %s refused (%s); dropped",
@@ -129,7 +166,9 @@ class UserContext:
                     type(effect).__name__,
                     delivery.error,
                 )
-            outbox.mark_sent(entry_id)
+            done.append(entry_id)
+        outbox.mark_sent(done)
+        return deliveries[-1] if prompt is not None else None
 
     def forget(self) -> None:
         """Drop the caches (after a failed transaction the database is the truth)."""
@@ -138,3 +177,7 @@ class UserContext:
         self._game, self._game_loaded = None, False
         self._cards.clear()
         self.outbox_owed = True
+
+
+def _is_new_message(effect: Effect) -> bool:
+    return isinstance(effect, SendText | SendDocument)

@@ -19,7 +19,13 @@ from wordbot.domain.game import Direction, GameCard, GameScore, Outcome, build_d
 from wordbot.domain.game_session import EndReason, GameSession
 from wordbot.rendering import game as texts
 from wordbot.rendering import vocabulary as vocabulary_texts
-from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
+from wordbot.transport.effects import (
+    AnswerCallback,
+    Delivery,
+    EditPrompt,
+    RemoveKeyboard,
+    SendText,
+)
 from wordbot.transport.updates import ButtonPress
 
 __all__ = ["GameFlow"]
@@ -190,24 +196,35 @@ class GameFlow:
             saved = game.commit_game(session, next_game, ending, owed, self._idle, now)
             self._ctx.record_update()
         self._ctx.cache_game(saved)
-        self._ctx.flush_outbox()
-        self.send_owed_prompt()
+        self._settle()
 
     def _resume(self, session: GameSession) -> None:
         if session.current_message_id is not None:
             self._ctx.send(RemoveKeyboard(session.chat_id, session.current_message_id))
         self._send_prompt(session, resumed=True)
 
-    def _send_prompt(self, session: GameSession, *, resumed: bool = False) -> None:
-        delivery = self._ctx.send(
-            SendText(
-                session.chat_id,
-                session.current_prompt_text,
-                texts.game_keyboard(session.current_token, resumed=resumed),
-            )
-        )
-        if not delivery.ok:
+    def _settle(self) -> None:
+        """After an attempt's commit: the outbox and the next prompt go out at once."""
+        session = self._ctx.game()
+        if session is None or session.current_message_id is not None:
+            self._ctx.flush_outbox()
             return
+        self._prompt_delivered(session, self._ctx.deliver(prompt=self._prompt_message(session)))
+
+    def _send_prompt(self, session: GameSession, *, resumed: bool = False) -> None:
+        self._prompt_delivered(session, self._ctx.send(self._prompt_message(session, resumed)))
+
+    def _prompt_message(self, session: GameSession, resumed: bool = False) -> SendText:
+        return SendText(
+            session.chat_id,
+            session.current_prompt_text,
+            texts.game_keyboard(session.current_token, resumed=resumed),
+        )
+
+    def _prompt_delivered(self, session: GameSession, delivery: Delivery | None) -> None:
+        """Record the prompt's message id: only then do its buttons and answers count."""
+        if delivery is None or not delivery.ok:
+            return  # still owed: the next event tries again
         now = self._ctx.now()
         saved = game.save_game(
             replace(session, current_message_id=delivery.message_id), self._idle, now

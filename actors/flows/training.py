@@ -10,6 +10,7 @@ is sent and its message id recorded right after. A crash anywhere leaves either 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -21,7 +22,14 @@ from wordbot.domain.srs import Grade, grade_card
 from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
 from wordbot.rendering import training as texts
 from wordbot.rendering import vocabulary as vocabulary_texts
-from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
+from wordbot.transport.effects import (
+    AnswerCallback,
+    Delivery,
+    EditPrompt,
+    Effect,
+    RemoveKeyboard,
+    SendText,
+)
 from wordbot.transport.updates import ButtonPress
 
 __all__ = ["TrainingFlow"]
@@ -179,13 +187,16 @@ class TrainingFlow:
         self._ctx.cache_training(saved)
         if graded is not None:
             self._ctx.card_graded(*graded)
-        self._ctx.send(AnswerCallback(press.callback_query_id))
-        self.settle()
+        self.settle([AnswerCallback(press.callback_query_id)])
 
-    def settle(self) -> None:
-        """Pay what a committed change still owes: outbox messages, then an unsent prompt."""
-        self._ctx.flush_outbox()
-        self.send_owed_prompt()
+    def settle(self, effects: Sequence[Effect] = ()) -> None:
+        """Pay what a committed change still owes — outbox messages and an unsent prompt —
+        together with `effects`, all at once: the next prompt does not wait for the edit."""
+        session = self._ctx.training()
+        if session is None or session.current_message_id is not None:
+            self._ctx.deliver(effects)
+            return
+        self._prompt_delivered(session, self._ctx.deliver(effects, self._prompt_message(session)))
 
     def send_owed_prompt(self) -> None:
         session = self._ctx.training()
@@ -203,14 +214,18 @@ class TrainingFlow:
         self._send_prompt(session)
 
     def _send_prompt(self, session: TrainingSession) -> None:
-        delivery = self._ctx.send(
-            SendText(
-                session.chat_id,
-                session.current_prompt_text,
-                texts.grade_keyboard(session.current_token, snooze=_offers_snooze(session)),
-            )
+        self._prompt_delivered(session, self._ctx.send(self._prompt_message(session)))
+
+    def _prompt_message(self, session: TrainingSession) -> SendText:
+        return SendText(
+            session.chat_id,
+            session.current_prompt_text,
+            texts.grade_keyboard(session.current_token, snooze=_offers_snooze(session)),
         )
-        if not delivery.ok:
+
+    def _prompt_delivered(self, session: TrainingSession, delivery: Delivery | None) -> None:
+        """Record the prompt's message id: only then do its buttons count."""
+        if delivery is None or not delivery.ok:
             return  # still owed: the next event tries again
         now = self._ctx.now()
         session = training.save_training_session(

@@ -19,8 +19,8 @@ def test_effects_round_trip_in_order_until_sent(db):
     owed = unsent_for(7, 7)
     assert [effect for _, effect in owed] == effects
     assert sorted(keys_with_unsent()) == [(7, 7), (8, 8)]
-    mark_sent(owed[0][0])
+    mark_sent([owed[0][0]])
     assert [effect for _, effect in unsent_for(7, 7)] == effects[1:]
-    for entry_id, _ in unsent_for(7, 7):
-        mark_sent(entry_id)
+    mark_sent([])
+    mark_sent([entry_id for entry_id, _ in unsent_for(7, 7)])
     assert keys_with_unsent() == [(8, 8)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from wordbot.transport.effects import Delivery, Effect, SendDocument, SendText
@@ -25,6 +26,15 @@ class RecordingOutbound:
             if isinstance(effect, SendText | SendDocument):
                 return Delivery(ok=True, message_id=next(self._ids))
         return Delivery(ok=True)
+
+    def perform_soon(self, effect: Effect) -> Future[Delivery]:
+        """At once, in this thread: tests see the same order every run."""
+        future: Future[Delivery] = Future()
+        try:
+            future.set_result(self.perform(effect))
+        except Exception as error:
+            future.set_exception(error)
+        return future
 
     def download(self, file_id: str, max_bytes: int = 20 * 1024 * 1024) -> bytes | None:
         return self.files.get(file_id)

@@ -7,6 +7,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from wordbot.transport.effects import (
     SendText,
 )
 from wordbot.transport.pacing import Pacer
+from wordbot.transport.workers import Workers
 
 __all__ = ["FileTooLarge", "Sender"]
 
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 _NOT_MODIFIED = "message is not modified"
+CONCURRENT_CALLS = 16  # threads for effects performed alongside their actor's own call
 
 
 class FileTooLarge(Exception):
@@ -70,6 +73,7 @@ class Sender:
         self._sleep = sleep
         self._jitter = random.Random()
         self._jitter_lock = threading.Lock()
+        self._workers = Workers(CONCURRENT_CALLS, "sender")
 
     def perform(self, effect: Effect) -> Delivery:
         """Carry out one effect; failures are logged and reported, never raised."""
@@ -129,6 +133,10 @@ class Sender:
                     chat_id,
                 )
         raise TypeError(f"unknown effect {effect!r}")
+
+    def perform_soon(self, effect: Effect) -> Future[Delivery]:
+        """Carry out an effect on one of the sender's threads, while the caller goes on."""
+        return self._workers.submit(lambda: self.perform(effect))
 
     def download(self, file_id: str, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes | None:
         """A user's file, or None when Telegram cannot give it (logged); FileTooLarge when

@@ -22,6 +22,7 @@ __all__ = [
     "delete_training_session",
     "end_session",
     "load_training_session",
+    "record_prompt_message",
     "save_training_session",
     "sessions_owing_a_prompt",
     "snooze",
@@ -51,6 +52,26 @@ def save_training_session(
         _Row.updated_at: now,
     }
     upsert_session_row(_Row, values)
+    return saved
+
+
+def record_prompt_message(
+    session: TrainingSession, message_id: int, ttl: timedelta, now: datetime
+) -> TrainingSession:
+    """The current prompt was sent: its message id (its buttons count from now), one narrow UPDATE."""
+    saved = dataclasses.replace(
+        session, current_message_id=message_id, last_activity_at=now, expires_at=now + ttl
+    )
+    _Row.update(
+        current_message_id=message_id,
+        last_activity_at=now,
+        expires_at=saved.expires_at,
+        updated_at=now,
+    ).where(
+        (_Row.chat_id == session.chat_id)
+        & (_Row.user_id == session.user_id)
+        & (_Row.current_token == session.current_token)
+    ).execute()
     return saved
 
 

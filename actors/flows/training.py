@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import timedelta
 
 from actors.flows.context import UserContext
@@ -228,9 +227,7 @@ class TrainingFlow:
         if delivery is None or not delivery.ok:
             return  # still owed: the next event tries again
         now = self._ctx.now()
-        session = training.save_training_session(
-            _with_message(session, delivery.message_id, now), self._ttl, now
-        )
+        session = training.record_prompt_message(session, delivery.message_id, self._ttl, now)
         self._ctx.cache_training(session)
 
     def _prompt(self, card: Card, index: int, total: int) -> str:
@@ -250,7 +247,3 @@ def _grade(action: str) -> Grade | None:
         return Grade(action)
     except ValueError:
         return None
-
-
-def _with_message(session: TrainingSession, message_id: int | None, now) -> TrainingSession:
-    return replace(session, current_message_id=message_id, last_activity_at=now)

@@ -2,7 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from storage.training import delete_training_session, load_training_session, save_training_session
+from storage.training import (
+    delete_training_session,
+    load_training_session,
+    record_prompt_message,
+    save_training_session,
+)
 from wordbot.domain.training import SessionKind, TrainingSession
 
 NOW = datetime(2026, 4, 2, 8, 30, tzinfo=UTC)
@@ -65,3 +70,19 @@ def test_sessions_are_per_chat_and_user(db):
     save_training_session(session(chat_id=10, user_id=10, pair_ids=(1,)), TTL, NOW)
     assert load_training_session(9, 9, NOW).pair_ids == (31, 7, 19, 2, 11)
     assert load_training_session(10, 10, NOW).pair_ids == (1,)
+
+
+def test_recording_the_prompt_message_sets_its_id_and_refreshes_expiry(db):
+    saved = save_training_session(session(current_message_id=None), TTL, NOW)
+    later = NOW + timedelta(minutes=5)
+    recorded = record_prompt_message(saved, 777, TTL, later)
+    loaded = load_training_session(9, 9, later)
+    assert loaded == recorded
+    assert (loaded.current_message_id, loaded.expires_at) == (777, later + TTL)
+
+
+def test_recording_a_prompt_of_a_replaced_session_changes_nothing(db):
+    stale = save_training_session(session(current_message_id=None), TTL, NOW)
+    save_training_session(session(current_message_id=None, current_token="Other123"), TTL, NOW)
+    record_prompt_message(stale, 777, TTL, NOW)
+    assert load_training_session(9, 9, NOW).current_message_id is None

@@ -6,6 +6,8 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pykka
@@ -28,7 +30,15 @@ __all__ = ["Metronome", "Scheduler"]
 
 log = logging.getLogger(__name__)
 
-TICK_BATCH = 5000  # users queued per tick at most; the rest are found by the next tick
+PAGE_SIZE = 5000  # due users read per query; the next page is read as the queue drains
+
+
+@dataclass(slots=True)
+class _Pass:
+    """One pass over the users due at `now`; `place` is where the last page ended."""
+
+    now: datetime
+    place: tuple[datetime, int] | None = None
 
 
 class Scheduler(pykka.ThreadingActor):
@@ -41,6 +51,7 @@ class Scheduler(pykka.ThreadingActor):
         self._schedule = schedule.Scheduler()
         self._reminder_queue: deque[SessionKey] = deque()
         self._queued: set[SessionKey] = set()
+        self._pass: _Pass | None = None
 
     def on_start(self) -> None:
         settings = self._services.settings
@@ -51,6 +62,7 @@ class Scheduler(pykka.ThreadingActor):
             self._job("cleanup", lambda: self._on_cleanup(self._services.clock.now()))
         )
         self.actor_ref.tell(Cleanup(self._services.clock.now()))  # what expired while down
+        self.actor_ref.tell(Tick(self._services.clock.now()))  # slots missed while down
         sweep_seconds = max(1, min(60, settings.actors.idle_seconds // 2))
         self._schedule.every(sweep_seconds).seconds.do(
             self._job("sweep", lambda: self._supervisor.tell(SweepIdle(self._services.clock.now())))
@@ -86,24 +98,42 @@ class Scheduler(pykka.ThreadingActor):
         return guarded
 
     def _on_tick(self, now) -> None:
-        """Queue users whose next slot time has passed (one indexed query); `Pulse` hands
-        them to their actors a few per second, so a wave never starts thousands of actors."""
+        """Start a pass over the users whose next slot time has passed by `now`, unless the
+        last one is still being handed out. The queue holds a page at a time and `Pulse`
+        hands it out a few per second, so a wave never starts thousands of actors at once,
+        and the next page is read as soon as the queue drains, not a tick later."""
+        if self._pass is not None or self._reminder_queue:
+            return
+        self._pass = _Pass(now)
+        self._read_page()
+
+    def _read_page(self) -> None:
+        """Queue the next page of the pass (one indexed query); a short page ends the pass."""
+        current = self._pass
         with database.connection_context():
-            due = users.due_for_reminder(now, limit=TICK_BATCH)
-        for chat_id, user_id in due:
-            key = SessionKey(chat_id, user_id)
+            page = users.due_for_reminder(current.now, limit=PAGE_SIZE, after=current.place)
+        for due in page:
+            key = SessionKey(due.chat_id, due.user_id)
             if key not in self._queued:
                 self._queued.add(key)
                 self._reminder_queue.append(key)
-        if due:
+        if len(page) < PAGE_SIZE:
+            self._pass = None
+        else:
+            current.place = page[-1].place
+        if page:
             log.info(
-                "scheduler: %d users due for a reminder, %d queued", len(due), len(self._queued)
+                "scheduler: %d users due for a reminder, %d queued", len(page), len(self._queued)
             )
 
     def _dispatch_reminders(self) -> None:
         """At most `max_messages_per_second` reminders per pulse: each sends about one message."""
         budget = max(1, int(self._services.settings.telegram.max_messages_per_second))
-        while self._reminder_queue and budget:
+        while budget:
+            if not self._reminder_queue and self._pass is not None:
+                self._read_page()
+            if not self._reminder_queue:
+                return
             key = self._reminder_queue.popleft()
             self._queued.discard(key)
             self._supervisor.tell(ReminderDue(key))

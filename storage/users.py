@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import fn
@@ -10,6 +11,7 @@ from storage.models import User
 from wordbot.domain.learner import Learner
 
 __all__ = [
+    "DueReminder",
     "count_learners",
     "ensure_learner",
     "load_learner",
@@ -91,17 +93,37 @@ def update_learner(user_id: int, now: datetime, **changes) -> None:
     User.update(**changes).where(User.id == user_id).execute()
 
 
-def due_for_reminder(now: datetime, limit: int) -> list[tuple[int, int]]:
-    """(chat_id, user_id) of users whose next reminder slot time has passed, oldest first:
-    one range scan of the (reminders_paused, next_reminder_at) index. NULL means no slot
-    enabled (or not computed yet: the user's next message computes it)."""
-    query = (
-        User.select(User.chat_id, User.id)
-        .where(
-            (User.reminders_paused == False)  # noqa: E712 (SQL comparison)
-            & (User.next_reminder_at <= now)
+@dataclass(frozen=True, slots=True)
+class DueReminder:
+    """A learner whose next reminder slot time has passed; (`next_reminder_at`, `user_id`)
+    is the place in a pass over the due learners."""
+
+    chat_id: int
+    user_id: int
+    next_reminder_at: datetime
+
+    @property
+    def place(self) -> tuple[datetime, int]:
+        return (self.next_reminder_at, self.user_id)
+
+
+def due_for_reminder(
+    now: datetime, limit: int, after: tuple[datetime, int] | None = None
+) -> list[DueReminder]:
+    """Learners whose next reminder slot time has passed, oldest first (then by id), at most
+    `limit`, strictly after the place `after` (keyset paging: a pass reads page after page,
+    never one twice). One range scan of the (reminders_paused, next_reminder_at) index.
+    NULL means no slot enabled (or not computed yet: the user's next message computes it)."""
+    condition = (User.reminders_paused == False) & (User.next_reminder_at <= now)  # noqa: E712
+    if after is not None:
+        after_at, after_id = after
+        condition &= (User.next_reminder_at > after_at) | (
+            (User.next_reminder_at == after_at) & (User.id > after_id)
         )
-        .order_by(User.next_reminder_at)
+    query = (
+        User.select(User.chat_id, User.id, User.next_reminder_at)
+        .where(condition)
+        .order_by(User.next_reminder_at, User.id)
         .limit(limit)
     )
-    return list(query.tuples())
+    return [DueReminder(chat_id, user_id, at) for chat_id, user_id, at in query.tuples()]

@@ -121,3 +121,29 @@ def test_a_failing_cleanup_leaves_the_scheduler_alive(db, monkeypatch):
     scheduler.on_receive(Tick(clock.now()))
     scheduler.on_receive(Cleanup(clock.now()))
     assert SweepIdle(clock.now()) in supervisor.messages
+
+
+def test_a_wave_larger_than_a_page_is_read_page_by_page_as_the_queue_drains(db, monkeypatch):
+    """One tick is enough: the next page is read when the queue runs dry, each user once."""
+    from actors import scheduler as scheduler_module
+    from actors.messages import Pulse, ReminderDue, Tick
+    from storage import users
+    from wordbot.config import TelegramSettings
+
+    monkeypatch.setattr(scheduler_module, "PAGE_SIZE", 10)
+    clock = FakeClock()
+    now = clock.now()
+    for user in range(1, 36):
+        users.ensure_learner(user, user, now)
+        users.update_learner(user, now, next_reminder_at=now - timedelta(minutes=user % 4))
+    supervisor = Inbox()
+    settings = Settings(telegram=TelegramSettings(max_messages_per_second=20))
+    scheduler = Scheduler(Services(settings, clock, outbound=None), supervisor)
+
+    scheduler.on_receive(Tick(now))
+    for _ in range(2):
+        scheduler.on_receive(Pulse())
+    handed = [m.key.user_id for m in supervisor.messages if isinstance(m, ReminderDue)]
+    assert sorted(handed) == list(range(1, 36))
+    scheduler.on_receive(Pulse())
+    assert len([m for m in supervisor.messages if isinstance(m, ReminderDue)]) == 35

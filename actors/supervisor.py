@@ -58,6 +58,7 @@ class Supervisor(pykka.ThreadingActor):
         self._start_actor = start_actor
         self._live: OrderedDict[SessionKey, _Live] = OrderedDict()
         self._stopping: dict[SessionKey, _Stopping] = {}
+        self._waiting: OrderedDict[SessionKey, list[Any]] = OrderedDict()
         self._shutting_down = False
 
     @property
@@ -93,9 +94,15 @@ class Supervisor(pykka.ThreadingActor):
         if stopping is not None:
             stopping.buffered.append(message)
             return
+        if key in self._waiting:
+            self._wait_for_room(key, message)
+            return
         entry = self._live.get(key)
         now = self._services.clock.now()
         if entry is None:
+            if self._threads() >= self._settings.max_live:
+                self._wait_for_room(key, message)
+                return
             try:
                 ref = self._start_actor(key, self._services, self.actor_ref)
             except Exception:  # e.g. no thread left: this message fails, the Supervisor lives
@@ -104,7 +111,6 @@ class Supervisor(pykka.ThreadingActor):
                 return
             entry = _Live(ref, now)
             self._live[key] = entry
-            self._evict_beyond_limit()
         else:
             entry.last_used = now
             self._live.move_to_end(key)
@@ -115,10 +121,30 @@ class Supervisor(pykka.ThreadingActor):
             self._live.pop(key, None)
             self._deliver(key, message)
 
-    def _evict_beyond_limit(self) -> None:
-        while len(self._live) > self._settings.max_live:
-            oldest = next(iter(self._live))
-            self._passivate(oldest)
+    def _threads(self) -> int:
+        """User actor threads: live ones and those asked to stop that have not finished yet."""
+        return len(self._live) + len(self._stopping)
+
+    def _wait_for_room(self, key: SessionKey, message: Any) -> None:
+        """Every thread is taken: park the message until an actor has stopped, and stop the
+        least recently used actors, one per waiting user. A user's own message (an update)
+        goes ahead of housekeeping such as a reminder wave."""
+        self._waiting.setdefault(key, []).append(message)
+        if not isinstance(message, ReminderDue):
+            self._waiting.move_to_end(key, last=False)
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        """Start actors for waiting users while threads are free, then ask as many least
+        recently used actors to stop as there are users still waiting for a thread."""
+        while self._waiting and self._threads() < self._settings.max_live:
+            key, messages = self._waiting.popitem(last=False)
+            for message in messages:
+                self._deliver(key, message)
+        while self._live and len(self._stopping) < len(self._waiting):
+            self._passivate(next(iter(self._live)))
+        if self._waiting and self._threads() < self._settings.max_live:
+            self._start_waiting()  # a dead actor freed its thread at once
 
     def _sweep_idle(self, now: datetime) -> None:
         cutoff = now - timedelta(seconds=self._settings.idle_seconds)
@@ -142,6 +168,7 @@ class Supervisor(pykka.ThreadingActor):
         del self._stopping[key]
         for message in stopping.buffered:
             self._deliver(key, message)
+        self._start_waiting()
 
     def _stop_all(self, timeout: float) -> None:
         self._shutting_down = True
@@ -149,6 +176,10 @@ class Supervisor(pykka.ThreadingActor):
             for message in stopping.buffered:
                 _complete(message)
         self._stopping.clear()
+        for messages in self._waiting.values():
+            for message in messages:
+                _complete(message)
+        self._waiting.clear()
         futures = [entry.ref.stop(block=False) for entry in self._live.values()]
         self._live.clear()
         deadline = time.monotonic() + timeout

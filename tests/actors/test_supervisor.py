@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pykka
 import pytest
 
@@ -133,3 +135,57 @@ def test_stop_sessions_stops_every_user_actor(world):
     supervisor.ask(StopSessions(5), timeout=WAIT)
     assert live(supervisor) == 0
     assert pykka.ActorRegistry.get_by_class(Recorder) == []
+
+
+class Gate(pykka.ThreadingActor):
+    """A stand-in UserSession that holds its message until the test opens `gate`, and
+    counts how many of its kind are alive at once."""
+
+    alive = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def __init__(self, key, gate, supervisor):
+        super().__init__()
+        self.key, self.gate, self.supervisor = key, gate, supervisor
+
+    def on_start(self):
+        with Gate.lock:
+            Gate.alive += 1
+            Gate.peak = max(Gate.peak, Gate.alive)
+
+    def on_receive(self, message):
+        self.gate.wait(WAIT)
+        message.completion.set(None)
+
+    def on_stop(self):
+        from actors.messages import Passivated
+
+        with Gate.lock:
+            Gate.alive -= 1
+        self.supervisor.tell(Passivated(self.key, self.actor_urn))
+
+
+def test_actor_threads_never_exceed_max_live_even_while_actors_are_stopping():
+    """Busy actors asked to stop still hold their thread: newcomers wait for one to end."""
+    gate = threading.Event()
+    settings = Settings(actors=ActorsSettings(idle_seconds=60, max_live=3))
+    Gate.alive = Gate.peak = 0
+
+    def start(key, services, supervisor):
+        return Gate.start(key, gate, supervisor)
+
+    supervisor = Supervisor.start(Services(settings, FakeClock(), outbound=None), start)
+    try:
+        futures = [deliver(supervisor, user, "hi") for user in range(1, 9)]
+        live(supervisor)  # every delivery has been routed
+        assert Gate.alive == 3
+        gate.set()
+        for future in futures:
+            future.get(timeout=WAIT)
+        assert Gate.peak == 3
+        assert live(supervisor) == 3
+    finally:
+        supervisor.ask(StopSessions(5), timeout=WAIT)
+        supervisor.stop()
+        pykka.ActorRegistry.stop_all(block=False)

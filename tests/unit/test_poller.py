@@ -4,9 +4,11 @@ a slow user, survive Telegram's id reset after a week."""
 from __future__ import annotations
 
 import sys
+import threading
 from datetime import timedelta
 
 import pykka
+import requests
 
 from wordbot.clock import FakeClock
 from wordbot.transport.poller import Poller
@@ -51,8 +53,10 @@ class Harness:
         return future
 
     def step(self, updates):
+        """One pass of the loop, then the watermark stored (as when getUpdates fails)."""
         self.poller.dispatch_new(updates)
         self.poller.record_progress()
+        self.poller.store_progress()
 
 
 def test_handled_updates_are_recorded_up_to_the_newest():
@@ -104,6 +108,7 @@ def test_a_slow_update_holds_the_watermark_but_not_the_others():
     assert harness.saved == []
     harness.pending[1].set(None)
     harness.poller.record_progress()
+    harness.poller.store_progress()
     assert harness.saved == [3]
 
 
@@ -116,4 +121,72 @@ def test_a_failed_handler_counts_as_finished():
     except RuntimeError:
         harness.pending[1].set_exception(sys.exc_info())
     harness.poller.record_progress()
+    harness.poller.store_progress()
     assert harness.saved == [1]
+
+
+def test_the_watermark_is_written_only_when_it_moved():
+    harness = Harness()
+    harness.poller.dispatch_new([text_update(1)])
+    harness.poller.record_progress()
+    assert harness.saved == []  # the next getUpdates confirms it: nothing to write yet
+    harness.poller.store_progress()
+    harness.poller.store_progress()
+    assert harness.saved == [1]
+
+
+def _running_poller(fetch, saved, stored):
+    def save(update_id, at):
+        saved.append(update_id)
+        stored.set()
+
+    poller = Poller(
+        fetch=fetch,
+        dispatch=lambda incoming: None,  # handled at once
+        load_last_update=lambda: None,
+        save_last_update=save,
+        clock=FakeClock(),
+        poll_timeout=0,
+    )
+    poller.start()
+    return poller
+
+
+def test_a_failing_getupdates_stores_what_was_handled_but_not_confirmed():
+    calls = iter([[text_update(1), text_update(2)]])
+    release = threading.Event()
+
+    def fetch(offset, timeout):
+        batch = next(calls, None)
+        if batch is not None:
+            return batch
+        release.wait(5)  # then Telegram is unreachable
+        raise requests.ConnectionError("down")
+
+    saved, stored = [], threading.Event()
+    poller = _running_poller(fetch, saved, stored)
+    try:
+        assert saved == []
+        release.set()
+        assert stored.wait(5)
+        assert saved == [2]
+    finally:
+        poller.stop()
+
+
+def test_stopping_stores_the_watermark():
+    batches = iter([[text_update(7)]])
+    fetched = threading.Event()
+
+    def fetch(offset, timeout):
+        batch = next(batches, None)
+        if batch is None:
+            fetched.set()
+            return []
+        return batch
+
+    saved, stored = [], threading.Event()
+    poller = _running_poller(fetch, saved, stored)
+    assert fetched.wait(5)
+    poller.stop()
+    assert saved == [7]

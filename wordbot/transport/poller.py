@@ -4,7 +4,12 @@ and every update before it were handled, and the last handled id is stored.
 Updates are dispatched as they arrive; the poller never waits for a batch to finish, so a
 slow user (a flood held back by its own pacing, a big import) delays nobody else. What it
 confirms is the watermark: everything below the oldest update still in flight. Telegram
-delivers the unconfirmed ones again; those already in flight are not dispatched twice.
+delivers the unconfirmed ones again; those already in flight are not dispatched again.
+
+The next getUpdates confirms the watermark at once, so it is written to the database only
+when that confirmation is held up — getUpdates failing (an outage) — and at stop: a restart
+then skips what was handled but never confirmed. (The changes an update makes are guarded
+per user anyway, SPEC §7.3.)
 """
 
 from __future__ import annotations
@@ -57,13 +62,14 @@ class Poller:
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="poller", daemon=True)
         self._last: LastUpdate | None = None  # every update up to this id is handled
+        self._stored: LastUpdate | None = None  # what the database holds
         self._in_flight: dict[int, pykka.Future] = {}
         self._newest: int | None = None  # the newest update id seen and not a replay
         self._oldest: int | None = None  # the first one of this run
         self._handled: set[int] = set()  # handled above the watermark (not yet confirmed)
 
     def start(self) -> None:
-        self._last = self._load_last()
+        self._last = self._stored = self._load_last()
         self._thread.start()
 
     def stop(self, timeout: float = 0.5) -> None:
@@ -71,6 +77,7 @@ class Poller:
         not confirmed by then Telegram delivers again to the next start."""
         self._stopped.set()
         self._thread.join(timeout=timeout)
+        self._store_while_unconfirmed()
 
     def _run(self) -> None:
         failures = 0
@@ -95,6 +102,7 @@ class Poller:
                 failures += 1
                 wait = min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** min(failures, 6))
                 log.warning("getUpdates failed (%s); retrying in %.1f s", error, wait)
+                self._store_while_unconfirmed()
                 self._stopped.wait(wait)
             except Exception:
                 # e.g. the database is down while recording progress: the in-memory watermark
@@ -126,7 +134,7 @@ class Poller:
         return new
 
     def record_progress(self) -> None:
-        """Drop finished updates; store the watermark (below the oldest still in flight)."""
+        """Drop finished updates; move the watermark up (below the oldest still in flight)."""
         for update_id in [u for u, future in self._in_flight.items() if _done(future)]:
             del self._in_flight[update_id]
             self._handled.add(update_id)
@@ -138,7 +146,20 @@ class Poller:
         if self._last is None or watermark > self._last[0]:
             self._last = (watermark, self._clock.now())  # getUpdates confirms from here
             self._handled = {u for u in self._handled if u > watermark}
+
+    def store_progress(self) -> None:
+        """Write the watermark to the database, if it moved since the last write."""
+        if self._last is not None and self._last != self._stored:
             self._save_last(*self._last)
+            self._stored = self._last
+
+    def _store_while_unconfirmed(self) -> None:
+        """Confirming is held up (getUpdates fails, or the bot stops): a restart must know."""
+        try:
+            self.record_progress()
+            self.store_progress()
+        except Exception:  # e.g. the database is down too: the next failure tries again
+            log.exception("storing the last handled update failed")
 
     def _wait_for_oldest(self, seconds: float) -> None:
         oldest = self._in_flight[min(self._in_flight)]

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 ActorFactory = Callable[[SessionKey, Services, pykka.ActorRef], pykka.ActorRef]
 
+REMINDER_WINDOW = 8  # reminders handled at once by actors started only for them
+
 
 def _start_user_session(key: SessionKey, services: Services, supervisor: pykka.ActorRef):
     return UserSession.start(key, services, supervisor)
@@ -59,6 +61,8 @@ class Supervisor(pykka.ThreadingActor):
         self._live: OrderedDict[SessionKey, _Live] = OrderedDict()
         self._stopping: dict[SessionKey, _Stopping] = {}
         self._waiting: OrderedDict[SessionKey, list[Any]] = OrderedDict()
+        self._reminders: OrderedDict[SessionKey, ReminderDue] = OrderedDict()
+        self._reminding: set[SessionKey] = set()
         self._shutting_down = False
 
     @property
@@ -67,13 +71,10 @@ class Supervisor(pykka.ThreadingActor):
 
     def on_receive(self, message: Any) -> Any:
         match message:
-            case (
-                HandleUpdate(key=key)
-                | Recover(key=key)
-                | EndIdleGame(key=key)
-                | ReminderDue(key=key)
-            ):
+            case HandleUpdate(key=key) | Recover(key=key) | EndIdleGame(key=key):
                 self._deliver(key, message)
+            case ReminderDue():
+                self._remind(message)
             case Passivated(key=key, actor_urn=urn):
                 self._on_passivated(key, urn)
             case SweepIdle(now=now):
@@ -121,6 +122,42 @@ class Supervisor(pykka.ThreadingActor):
             self._live.pop(key, None)
             self._deliver(key, message)
 
+    def _remind(self, message: ReminderDue) -> None:
+        """A user with an actor gets the reminder in it. Anyone else waits in line (once) for
+        one of REMINDER_WINDOW actors started only for a reminder and stopped right after
+        it, so a wave neither fills the threads nor lines up thousands of actors on the
+        database at once, and each Passivated lets the next one in."""
+        key = message.key
+        if key in self._live or key in self._stopping or key in self._waiting:
+            self._deliver(key, message)
+            return
+        self._reminders.setdefault(key, message)
+        self._start_reminders()
+
+    def _start_reminders(self) -> None:
+        while (
+            self._reminders
+            and not self._shutting_down
+            and len(self._reminding) < REMINDER_WINDOW
+            and self._threads() < self._settings.max_live
+        ):
+            key, message = self._reminders.popitem(last=False)
+            if key in self._live or key in self._stopping or key in self._waiting:
+                self._deliver(key, message)
+                continue
+            try:
+                ref = self._start_actor(key, self._services, self.actor_ref)
+                ref.tell(message)
+            except Exception:  # e.g. no thread left: this reminder comes round again
+                log.exception("supervisor: cannot start an actor for %s", key)
+                continue
+            self._stopping[key] = _Stopping(ref.actor_urn)
+            self._reminding.add(key)
+            ref.stop(block=False)
+        full = self._threads() >= self._settings.max_live
+        if self._reminders and full and self._live and not self._stopping:
+            self._passivate(next(iter(self._live)))  # its Passivated lets the wave go on
+
     def _threads(self) -> int:
         """User actor threads: live ones and those asked to stop that have not finished yet."""
         return len(self._live) + len(self._stopping)
@@ -166,9 +203,11 @@ class Supervisor(pykka.ThreadingActor):
         if stopping is None or stopping.actor_urn != urn:
             return
         del self._stopping[key]
+        self._reminding.discard(key)
         for message in stopping.buffered:
             self._deliver(key, message)
         self._start_waiting()
+        self._start_reminders()
 
     def _stop_all(self, timeout: float) -> None:
         self._shutting_down = True
@@ -180,6 +219,8 @@ class Supervisor(pykka.ThreadingActor):
             for message in messages:
                 _complete(message)
         self._waiting.clear()
+        self._reminders.clear()
+        self._reminding.clear()
         futures = [entry.ref.stop(block=False) for entry in self._live.values()]
         self._live.clear()
         deadline = time.monotonic() + timeout

@@ -7,7 +7,14 @@ import threading
 import pykka
 import pytest
 
-from actors.messages import CountLive, HandleUpdate, SessionKey, StopSessions, SweepIdle
+from actors.messages import (
+    CountLive,
+    HandleUpdate,
+    ReminderDue,
+    SessionKey,
+    StopSessions,
+    SweepIdle,
+)
 from actors.services import Services
 from actors.supervisor import Supervisor
 from tests.support.outbound import RecordingOutbound
@@ -26,6 +33,9 @@ class Recorder(pykka.ThreadingActor):
         self.key, self.log, self.supervisor = key, log, supervisor
 
     def on_receive(self, message):
+        if isinstance(message, ReminderDue):
+            self.log.append((self.key, "reminder", self.actor_urn))
+            return
         self.log.append((self.key, message.incoming.text, self.actor_urn))
         message.completion.set(None)
 
@@ -189,3 +199,67 @@ def test_actor_threads_never_exceed_max_live_even_while_actors_are_stopping():
         supervisor.ask(StopSessions(5), timeout=WAIT)
         supervisor.stop()
         pykka.ActorRegistry.stop_all(block=False)
+
+
+class Reminded(pykka.ThreadingActor):
+    """A stand-in UserSession for reminders: records the users reminded, counts how many of
+    its kind are alive at once."""
+
+    def __init__(self, key, record, supervisor):
+        super().__init__()
+        self.key, self.record, self.supervisor = key, record, supervisor
+
+    def on_start(self):
+        with self.record.lock:
+            self.record.alive += 1
+            self.record.peak = max(self.record.peak, self.record.alive)
+
+    def on_receive(self, message):
+        with self.record.lock:
+            self.record.reminded.append(message.key.user_id)
+
+    def on_stop(self):
+        from actors.messages import Passivated
+
+        with self.record.lock:
+            self.record.alive -= 1
+            if len(self.record.reminded) == self.record.expected:
+                self.record.done.set()
+        self.supervisor.tell(Passivated(self.key, self.actor_urn))
+
+
+def test_a_reminder_wave_runs_a_few_actors_at_a_time_each_stopped_after_its_reminder():
+    from types import SimpleNamespace
+
+    from actors.supervisor import REMINDER_WINDOW
+
+    record = SimpleNamespace(
+        lock=threading.Lock(), alive=0, peak=0, reminded=[], expected=50, done=threading.Event()
+    )
+    settings = Settings(actors=ActorsSettings(idle_seconds=60, max_live=100))
+
+    def start(key, services, supervisor):
+        return Reminded.start(key, record, supervisor)
+
+    supervisor = Supervisor.start(Services(settings, FakeClock(), outbound=None), start)
+    try:
+        for user in range(1, 51):
+            supervisor.tell(ReminderDue(SessionKey(user, user)))
+        supervisor.tell(ReminderDue(SessionKey(50, 50)))  # already waiting: once is enough
+        assert record.done.wait(WAIT)
+        assert sorted(record.reminded) == list(range(1, 51))
+        assert 1 <= record.peak <= REMINDER_WINDOW
+        assert live(supervisor) == 0
+    finally:
+        supervisor.ask(StopSessions(5), timeout=WAIT)
+        supervisor.stop()
+        pykka.ActorRegistry.stop_all(block=False)
+
+
+def test_a_reminder_for_a_user_with_a_live_actor_goes_to_that_actor(world):
+    supervisor, _, log = world
+    deliver(supervisor, 1, "hi").get(timeout=WAIT)
+    supervisor.tell(ReminderDue(SessionKey(1, 1)))
+    deliver(supervisor, 1, "after").get(timeout=WAIT)
+    assert [text for _, text, _ in log] == ["hi", "reminder", "after"]
+    assert len({urn for _, _, urn in log}) == 1

@@ -1,0 +1,33 @@
+"""B3 at a tiny size: the wave and the paced run against the real bot process; figures agree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wordbot.benchmarks import b3_wave
+
+pytestmark = pytest.mark.e2e
+
+USERS = 30
+
+
+def test_b3_reminds_every_user_and_reports_consistent_figures(capsys):
+    argv = ["--users", str(USERS), "--cards", "3", "--send-seconds", "2", "--warmup-seconds", "0"]
+    assert b3_wave.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["users"], report["cards_per_user"]) == (USERS, 3)
+    wave, paced = report["wave"], report["paced"]
+    assert wave["finished"] is True
+    assert wave["reminded"] == USERS
+    assert wave["seconds"] >= wave["first_reminder_seconds"] > 0
+    assert wave["peak_rss_mb"] > 0 and wave["peak_threads"] > 0
+    assert wave["count_429"] == 0  # no limits enforced in the wave
+    assert 0 < paced["reminded"] <= USERS
+    assert paced["messages_per_second"] * paced["send_seconds"] <= paced["reminded"]
+    assert paced["count_429"] >= 0
+    assert set(report["met"]) == set(report["targets"])
+    assert report["met"]["peak_threads"] == (
+        wave["peak_threads"] <= report["targets"]["peak_threads"]
+    )

@@ -1,0 +1,306 @@
+"""B3: a reminder wave for N learners × K cards, every learner's slot due at once (SPEC §9).
+
+    python -m wordbot.benchmarks.b3_wave [--users 100000] [--cards 20] [--send-seconds 60]
+        [--cap-seconds 600] [--database-url postgresql://…]
+
+Each part gets a freshly seeded database: SQLite by default (seeded once, copied), or the
+PostgreSQL database at `--database-url`, which must be one of its own: its tables are emptied.
+
+* B3a, the bot's own work: the real `wordbot run` process against the emulator without rate
+  limits, pacing lifted. Seconds from spawning the process until every learner's reminder
+  prompt reached the emulator, with the peak RSS and peak thread count of the bot process
+  (sampled from /proc/<pid>/status). If the wave does not finish within `--cap-seconds`, the
+  rate achieved and the projected time are reported instead, marked `finished: false`.
+* B3b, the pace: a fresh process at `max_messages_per_second` = 25 against the emulator
+  enforcing Telegram's limits, for `--send-seconds` after its first reminder (the first
+  `--warmup-seconds` excluded from the steady rate); messages per second and 429s.
+
+Targets: B3a ≤ 60 s, RSS ≤ 400 MB, threads ≤ actors.max_live + 50; B3b 24–25 messages/s, no 429.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from storage.database import close_database, database, open_database
+from storage.migrate import migrate
+from storage.models import ALL_MODELS
+from wordbot.benchmarks.bot_process import (
+    TOKEN,
+    bot_environment,
+    process_status,
+    start_bot,
+    stop_bot,
+)
+from wordbot.benchmarks.seed import SeedPlan, seed
+from wordbot.emulator import BotApiEmulator
+
+TARGET_WAVE_SECONDS = 60.0
+TARGET_RSS_MB = 400
+TARGET_EXTRA_THREADS = 50
+TARGET_RATE = (24.0, 25.0)
+MAX_LIVE = 2000
+PACED_RATE = 25
+SAMPLE_SECONDS = 0.05
+
+
+class _Reminders:
+    """Counts the chats that received a reminder prompt (a sent message with a keyboard) and
+    when each prompt arrived; `all_in` is set once every expected chat has one."""
+
+    def __init__(self, emulator: BotApiEmulator, expected: int) -> None:
+        self._expected = expected
+        self._chats: set[int] = set()
+        self._lock = threading.Lock()
+        self.arrivals: list[float] = []
+        self.messages = 0
+        self.all_in = threading.Event()
+        self.unsubscribe = emulator.subscribe(self._on_message)
+
+    @property
+    def chats(self) -> int:
+        with self._lock:
+            return len(self._chats)
+
+    def _on_message(self, message) -> None:
+        if message.event != "sent":
+            return
+        now = time.perf_counter()
+        with self._lock:
+            self.messages += 1
+            if not message.has_keyboard or message.chat_id in self._chats:
+                return
+            self._chats.add(message.chat_id)
+            self.arrivals.append(now)
+            if len(self._chats) >= self._expected:
+                self.all_in.set()
+
+
+class _Peaks:
+    """Samples the bot process's /proc status on a thread: peak threads and peak RSS."""
+
+    def __init__(self, pid: int) -> None:
+        self._pid = pid
+        self._stopped = threading.Event()
+        self.threads = 0
+        self.hwm_kb = 0
+        self.cpu_seconds = 0.0
+        self._thread = threading.Thread(target=self._run, name="peaks", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stopped.wait(SAMPLE_SECONDS):
+            try:
+                status = process_status(self._pid)
+            except (FileNotFoundError, ProcessLookupError, KeyError):
+                return  # the process has gone
+            self.threads = max(self.threads, status.threads)
+            self.hwm_kb = max(self.hwm_kb, status.hwm_kb)
+            self.cpu_seconds = _cpu_seconds(self._pid)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _open_chats(emulator: BotApiEmulator, users: int) -> None:
+    """Every learner's private chat exists, as if each had talked to the bot before."""
+    for user_id in range(1, users + 1):
+        emulator.private_chat(user_id=user_id)
+
+
+class _Databases:
+    """A freshly seeded database for each run: SQLite is seeded once and copied; PostgreSQL
+    (`--database-url`, a database of its own: its tables are emptied) is emptied and seeded
+    again."""
+
+    def __init__(self, folder: Path, users: int, cards: int, database_url: str | None) -> None:
+        self._folder = folder
+        self._users, self._cards = users, cards
+        self._postgres = database_url
+        self._template = folder / "seeded.db"
+        self.seed_seconds = 0.0
+        if database_url is None:
+            self.seed_seconds = self._seed(f"sqlite:///{self._template}")
+
+    def fresh(self, name: str) -> dict[str, str]:
+        """The WORDBOT_DATABASE_URL of a fresh copy for the run called `name`."""
+        if self._postgres is not None:
+            _empty_postgres(self._postgres)
+            self.seed_seconds = self._seed(self._postgres)
+            return {"WORDBOT_DATABASE_URL": self._postgres}
+        target = self._folder / name
+        target.mkdir()
+        shutil.copyfile(self._template, target / "wordbot.db")
+        return {"WORDBOT_DATABASE_URL": f"sqlite:///{target / 'wordbot.db'}"}
+
+    def _seed(self, url: str) -> float:
+        plan = SeedPlan(users=self._users, cards=self._cards)
+        return seed(url, plan, datetime.now(UTC)).seconds
+
+
+def _empty_postgres(url: str) -> None:
+    """Migrate, then empty every table of the application (not the migration history)."""
+    open_database(url)
+    try:
+        migrate()
+        with database.connection_context():
+            names = ", ".join(f'"{model._meta.table_name}"' for model in ALL_MODELS)
+            database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        close_database()
+
+
+def measure_wave(run_folder: Path, database: dict, users: int, cap_seconds: float) -> dict:
+    """B3a: pacing lifted, no rate limits; until every learner has a prompt, or the cap."""
+    with BotApiEmulator(token=TOKEN, record_calls=False) as emulator:
+        _open_chats(emulator, users)
+        reminders = _Reminders(emulator, users)
+        env = bot_environment(emulator.url, run_folder / "unused.db", **database)
+        env["WORDBOT_ACTORS_MAX_LIVE"] = str(MAX_LIVE)
+        spawned = time.perf_counter()
+        process = start_bot(env, run_folder)
+        peaks = _Peaks(process.pid)
+        try:
+            finished = reminders.all_in.wait(cap_seconds)
+            elapsed = time.perf_counter() - spawned
+        finally:
+            peaks.stop()
+            stop_bot(process)
+            reminders.unsubscribe()
+        count_429 = emulator.count_429
+    arrivals = reminders.arrivals
+    first = arrivals[0] - spawned if arrivals else None
+    sending = (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
+    rate = (len(arrivals) - 1) / sending if sending > 0 else 0.0
+    figures = {
+        "finished": finished,
+        "reminded": len(arrivals),
+        "seconds": round(elapsed, 2) if finished else None,
+        "first_reminder_seconds": None if first is None else round(first, 2),
+        "reminders_per_second": round(rate, 1),
+        "peak_rss_mb": round(peaks.hwm_kb / 1024, 1),
+        "peak_threads": peaks.threads,
+        "max_live": MAX_LIVE,
+        "bot_cpu_seconds": round(peaks.cpu_seconds, 1),
+        "count_429": count_429,
+    }
+    if not finished:
+        figures["capped_at_seconds"] = cap_seconds
+        figures["projected_seconds"] = round((first or 0) + users / rate, 1) if rate > 0 else None
+    return figures
+
+
+def measure_paced(
+    run_folder: Path, database: dict, users: int, send_seconds: float, warmup_seconds: float
+) -> dict:
+    """B3b: 25 messages/s configured, Telegram's limits enforced; the rate after warm-up."""
+    with BotApiEmulator(token=TOKEN, record_calls=False) as emulator:
+        emulator.enforce_rate_limits()
+        _open_chats(emulator, users)
+        reminders = _Reminders(emulator, users)
+        env = bot_environment(
+            emulator.url,
+            run_folder / "unused.db",
+            WORDBOT_TELEGRAM_MAX_MESSAGES_PER_SECOND=str(PACED_RATE),
+            WORDBOT_TELEGRAM_PER_CHAT_PER_SECOND="1",
+            WORDBOT_ACTORS_MAX_LIVE=str(MAX_LIVE),
+            **database,
+        )
+        process = start_bot(env, run_folder)
+        peaks = _Peaks(process.pid)
+        try:
+            deadline = time.perf_counter() + 120
+            while not reminders.arrivals and time.perf_counter() < deadline:
+                time.sleep(0.05)
+            if not reminders.arrivals:
+                raise TimeoutError("no reminder within 120 s of start")
+            first = reminders.arrivals[0]
+            end = first + warmup_seconds + send_seconds
+            reminders.all_in.wait(max(0.0, end - time.perf_counter()))
+            time.sleep(max(0.0, end - time.perf_counter()))
+        finally:
+            peaks.stop()
+            stop_bot(process)
+            reminders.unsubscribe()
+        count_429 = emulator.count_429
+    steady_from = first + warmup_seconds
+    steady = [t for t in reminders.arrivals if steady_from <= t < end]
+    return {
+        "configured_per_second": PACED_RATE,
+        "send_seconds": send_seconds,
+        "warmup_seconds": warmup_seconds,
+        "reminded": len([t for t in reminders.arrivals if t < end]),
+        "messages_per_second": round(len(steady) / send_seconds, 2),
+        "count_429": count_429,
+        "peak_rss_mb": round(peaks.hwm_kb / 1024, 1),
+        "peak_threads": peaks.threads,
+    }
+
+
+def run(args: argparse.Namespace, folder: Path) -> dict:
+    databases = _Databases(folder, args.users, args.cards, args.database_url)
+    wave = measure_wave(folder, databases.fresh("wave"), args.users, args.cap)
+    paced = measure_paced(
+        folder, databases.fresh("paced"), args.users, args.send_seconds, args.warmup_seconds
+    )
+    rate_low, rate_high = TARGET_RATE
+    return {
+        "benchmark": "B3 reminder wave",
+        "date": datetime.now(UTC).date().isoformat(),
+        "backend": "postgresql" if args.database_url else "sqlite",
+        "users": args.users,
+        "cards_per_user": args.cards,
+        "seed_seconds": round(databases.seed_seconds, 1),
+        "wave": wave,
+        "paced": paced,
+        "targets": {
+            "wave_seconds": TARGET_WAVE_SECONDS,
+            "peak_rss_mb": TARGET_RSS_MB,
+            "peak_threads": MAX_LIVE + TARGET_EXTRA_THREADS,
+            "messages_per_second": [rate_low, rate_high],
+            "count_429": 0,
+        },
+        "met": {
+            "wave_seconds": bool(wave["finished"] and wave["seconds"] <= TARGET_WAVE_SECONDS),
+            "peak_rss_mb": wave["peak_rss_mb"] <= TARGET_RSS_MB,
+            "peak_threads": wave["peak_threads"] <= MAX_LIVE + TARGET_EXTRA_THREADS,
+            "messages_per_second": rate_low <= paced["messages_per_second"] <= rate_high,
+            "count_429": paced["count_429"] == 0,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--cards", type=int, default=20)
+    parser.add_argument("--send-seconds", type=float, default=60.0)
+    parser.add_argument("--warmup-seconds", type=float, default=5.0)
+    parser.add_argument("--cap-seconds", dest="cap", type=float, default=600.0)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL (default: SQLite)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        figures = run(args, Path(folder))
+    json.dump(figures, sys.stdout, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

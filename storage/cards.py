@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from storage.models import WordPair
+from storage.prepared import Prepared, slot
 from wordbot.domain.srs import CardSchedule, CardState
 from wordbot.domain.training import Card
 
@@ -37,8 +38,28 @@ def load_cards(user_id: int, pair_ids: Sequence[int]) -> dict[int, Card]:
     }
 
 
+_SCHEDULE_FIELDS = (
+    WordPair.state,
+    WordPair.due_at,
+    WordPair.last_reviewed_at,
+    WordPair.interval_days,
+    WordPair.ease,
+    WordPair.step,
+    WordPair.reps,
+    WordPair.lapses,
+    WordPair.updated_at,
+)
+_SAVE_SCHEDULE = Prepared(
+    lambda: WordPair.update({field: slot(field.name, field) for field in _SCHEDULE_FIELDS}).where(
+        WordPair.id == slot("pair_id")
+    )
+)
+
+
 def save_schedule(pair_id: int, schedule: CardSchedule, now: datetime) -> None:
-    WordPair.update(
+    """A graded card's new schedule (a prepared statement: on every grade)."""
+    _SAVE_SCHEDULE.execute(
+        pair_id=pair_id,
         state=schedule.state.value,
         due_at=schedule.due_at,
         last_reviewed_at=schedule.last_reviewed_at,
@@ -48,4 +69,4 @@ def save_schedule(pair_id: int, schedule: CardSchedule, now: datetime) -> None:
         reps=schedule.reps,
         lapses=schedule.lapses,
         updated_at=now,
-    ).where(WordPair.id == pair_id).execute()
+    )

@@ -2,45 +2,58 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from storage.models import Outbox
+from storage.prepared import Prepared, slot
 from wordbot.transport.effects import Effect, effect_from_json, effect_to_json
 
 __all__ = ["add_to_outbox", "keys_with_unsent", "mark_sent", "unsent_for"]
 
 
+# Prepared statements: they run on every grade and game attempt.
+_ADD = Prepared(
+    lambda: Outbox.insert(
+        {
+            Outbox.chat_id: slot("chat_id"),
+            Outbox.user_id: slot("user_id"),
+            Outbox.effect: slot("effect", json.dumps),
+            Outbox.created_at: slot("created_at", Outbox.created_at),
+        }
+    ).returning()
+)
+_UNSENT = Prepared(
+    lambda: (
+        Outbox.select(Outbox.id, Outbox.effect)
+        .where((Outbox.chat_id == slot("chat_id")) & (Outbox.user_id == slot("user_id")))
+        .order_by(Outbox.id)
+    )
+)
+
+_DONE = Prepared(lambda: Outbox.delete().where(Outbox.id == slot("entry_id")))
+
+
 def add_to_outbox(chat_id: int, user_id: int, effects: Iterable[Effect], now: datetime) -> None:
     """Record effects; call inside the transaction of the change that owes them."""
-    rows = [
-        {
-            Outbox.chat_id: chat_id,
-            Outbox.user_id: user_id,
-            Outbox.effect: effect_to_json(effect),
-            Outbox.created_at: now,
-        }
-        for effect in effects
-    ]
-    if rows:
-        Outbox.insert_many(rows).execute()
+    for effect in effects:
+        _ADD.execute(
+            chat_id=chat_id, user_id=user_id, effect=effect_to_json(effect), created_at=now
+        )
 
 
 def unsent_for(chat_id: int, user_id: int) -> list[tuple[int, Effect]]:
     """(id, effect) of everything still owed to this chat, oldest first."""
-    query = (
-        Outbox.select(Outbox.id, Outbox.effect)
-        .where((Outbox.chat_id == chat_id) & (Outbox.user_id == user_id))
-        .order_by(Outbox.id)
-        .tuples()
-    )
-    return [(entry_id, effect_from_json(effect)) for entry_id, effect in query]
+    rows = _UNSENT.execute(chat_id=chat_id, user_id=user_id).fetchall()
+    read = Outbox.effect.python_value
+    return [(entry_id, effect_from_json(read(effect))) for entry_id, effect in rows]
 
 
 def mark_sent(entry_ids: Sequence[int]) -> None:
     """Telegram took them: the entries are done (removed, so the table holds only what is owed)."""
-    if entry_ids:
-        Outbox.delete().where(Outbox.id.in_(list(entry_ids))).execute()
+    for entry_id in entry_ids:
+        _DONE.execute(entry_id=entry_id)
 
 
 def keys_with_unsent() -> list[tuple[int, int]]:

@@ -1,0 +1,70 @@
+"""Statements of the hot path compiled once: peewee builds SQL, the database then only runs it.
+
+Building a statement's SQL costs peewee 0.1–0.5 ms of Python; running it costs SQLite a few µs.
+A grade runs half a dozen statements, so on the press → next prompt path (B1, B2) the building
+was most of the storage time. A `Prepared` statement is written as an ordinary peewee query
+whose values are named `slot`s; its SQL and the order of its parameters are kept per database
+kind, and each run only converts the values with their fields' `db_value`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from peewee import Field, Node, Value
+
+from storage.database import database
+
+__all__ = ["Prepared", "slot"]
+
+
+def slot(name: str, convert: Field | Callable[[Any], Any] | None = None) -> Value:
+    """A named value of a prepared statement, converted when the statement runs by a field's
+    `db_value` or by a function (`json.dumps` for a JSON column: its text, which SQLite stores
+    and PostgreSQL casts, rather than the database-specific wrapper peewee would build)."""
+    if isinstance(convert, Field):
+        convert = convert.db_value
+    return Value(_Slot(name, convert), converter=False, unpack=False)
+
+
+class _Slot:
+    """Stands in the compiled parameters for the value given at each run."""
+
+    __slots__ = ("convert_value", "name")
+
+    def __init__(self, name: str, convert: Callable[[Any], Any] | None) -> None:
+        self.name = name
+        self.convert_value = convert
+
+    def convert(self, values: dict[str, Any]) -> Any:
+        value = values[self.name]
+        return value if self.convert_value is None else self.convert_value(value)
+
+
+class Prepared:
+    """A query built by `build` (with `slot`s for its values), compiled on first use per kind
+    of database and run with `execute(**values)`."""
+
+    def __init__(self, build: Callable[[], Node]) -> None:
+        self._build = build
+        self._compiled: dict[type, tuple[str, list[Any]]] = {}
+        self._lock = threading.Lock()
+
+    def execute(self, **values: Any):
+        """Run the statement; returns the database cursor."""
+        sql, params = self._compile()
+        return database.execute_sql(
+            sql, [p.convert(values) if isinstance(p, _Slot) else p for p in params]
+        )
+
+    def _compile(self) -> tuple[str, list[Any]]:
+        kind = type(database.obj)
+        compiled = self._compiled.get(kind)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled.setdefault(
+                    kind, database.get_sql_context().sql(self._build()).query()
+                )
+        return compiled

@@ -23,7 +23,7 @@ from actors.messages import (
     SessionKey,
 )
 from actors.services import Services
-from storage.database import database
+from storage.database import connection_scope
 from wordbot.callback_data import decode_callback
 from wordbot.domain.training import SessionKind
 from wordbot.rendering import vocabulary as texts
@@ -85,7 +85,7 @@ class UserSession(pykka.ThreadingActor):
     def _housekeeping(self, work) -> None:
         """Run housekeeping work with a connection; failures are logged, the actor lives."""
         try:
-            with database.connection_context():
+            with connection_scope():
                 work()
         except Exception:
             log.exception("user actor %s: %s failed", self.key, work.__name__)
@@ -115,7 +115,7 @@ class UserSession(pykka.ThreadingActor):
     def _handle_update(self, message: HandleUpdate) -> None:
         self._ctx.update_id = message.incoming.update_id
         try:
-            with database.connection_context():
+            with connection_scope():
                 self._settle()
                 if self._ctx.learner().already_applied(message.incoming.update_id, self._ctx.now()):
                     self._skip_replay(message.incoming)

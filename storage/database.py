@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from peewee import Database, DatabaseProxy
 from playhouse.db_url import connect
 
-__all__ = ["close_database", "database", "is_sqlite", "open_database"]
+__all__ = [
+    "close_database",
+    "database",
+    "is_sqlite",
+    "open_database",
+    "connection_scope",
+    "release_connection",
+]
 
 database = DatabaseProxy()
 
@@ -59,6 +68,28 @@ def close_database() -> None:
     close_all = getattr(real, "close_all", None)
     if close_all is not None:
         close_all()
+
+
+@contextmanager
+def connection_scope() -> Iterator[None]:
+    """One event's storage work. A connection is taken at once (an unreachable database fails
+    the event before it does anything), given back before every Telegram call in between
+    (`release_connection`; the next query takes one again: peewee's autoconnect) and at the
+    end, unlike `connection_context`, which holds one throughout."""
+    database.connect(reuse_if_open=True)
+    try:
+        yield
+    finally:
+        release_connection()
+
+
+def release_connection() -> None:
+    """Give this thread's pooled connection back unless a transaction holds it, e.g. before a
+    Telegram call: a user waiting on the network must not keep one of the pool's few
+    connections from the others. The next query takes one again (peewee's autoconnect)."""
+    real = database.obj
+    if real is not None and not real.is_closed() and not real.in_transaction():
+        real.close()
 
 
 def is_sqlite() -> bool:

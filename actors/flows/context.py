@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from actors.messages import SessionKey
 from actors.services import Services
 from storage import cards, game, outbox, training, users
+from storage.database import release_connection
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.srs import CardSchedule
@@ -44,7 +45,12 @@ class UserContext:
         return self.services.clock.now()
 
     def send(self, effect: Effect) -> Delivery:
+        release_connection()  # nobody waits for a connection while this user waits on Telegram
         return self.services.outbound.perform(effect)
+
+    def download(self, file_id: str, max_bytes: int) -> bytes | None:
+        release_connection()
+        return self.services.outbound.download(file_id, max_bytes)
 
     def learner(self) -> Learner:
         """The cached learner, loaded (and created on first contact) on first use."""
@@ -116,6 +122,7 @@ class UserContext:
         """Perform effects at once where their order cannot show: edits and answers go out
         alongside, new messages one after another in this thread, in order. A new message that
         fails for now holds back the ones after it, so the chat never shows them out of order."""
+        release_connection()
         soon = {
             index: self.services.outbound.perform_soon(effect)
             for index, effect in enumerate(effects)

@@ -82,7 +82,7 @@ class VocabularyFlow:
             self._reply(texts.document_too_large())
             return
         try:
-            content = self._ctx.services.outbound.download(document.file_id, MAX_IMPORT_BYTES)
+            content = self._ctx.download(document.file_id, MAX_IMPORT_BYTES)
         except FileTooLarge:
             self._reply(texts.document_too_large())
             return

@@ -284,3 +284,20 @@ def test_cards_are_read_from_storage_once_per_session(actor, outbound, monkeypat
         grade_current(actor, outbound)
     assert reads == []
     assert "Card 5 of 5" in prompts(outbound)[-1][1].text
+
+
+def test_no_database_connection_is_held_while_telegram_is_called(actor, outbound, monkeypatch):
+    from storage.database import database
+
+    held = []
+    real_perform = outbound.perform
+
+    def perform(effect):
+        held.append(not database.is_closed())
+        return real_perform(effect)
+
+    monkeypatch.setattr(outbound, "perform", perform)
+    send(actor, command("review"))
+    grade_current(actor, outbound)
+    assert held and not any(held)
+    assert database.is_closed()  # given back at the end of the event too

@@ -1,0 +1,34 @@
+"""B2 at a tiny size: simulated users grade against the real bot and the baseline; figures agree."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from wordbot.benchmarks import b2_throughput
+
+pytestmark = pytest.mark.e2e
+
+
+def test_b2_grades_on_both_bots_and_reports_consistent_figures(capsys):
+    argv = ["--users", "3", "--seconds", "1.5", "--warmup", "1"]
+    assert b2_throughput.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["users"] == 3
+    runs = report["runs"]
+    assert set(runs) == {"sqlite", "baseline"}  # PostgreSQL only with --postgres-url
+    for figures in runs.values():
+        assert figures["graded"] > 0 and figures["errors"] == 0
+        assert figures["graded_per_second"] == pytest.approx(
+            figures["graded"] / figures["seconds"], abs=0.1
+        )
+        assert figures["api_calls_per_second"] >= figures["graded_per_second"]
+    sqlite = runs["sqlite"]
+    assert sqlite["baseline_share"] == pytest.approx(
+        sqlite["graded_per_second"] / runs["baseline"]["graded_per_second"], abs=0.01
+    )
+    assert sqlite["met"] == (
+        sqlite["graded_per_second"] >= sqlite["target_graded_per_second"]
+        and sqlite["baseline_share"] >= b2_throughput.TARGET_BASELINE_SHARE
+    )

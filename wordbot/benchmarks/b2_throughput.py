@@ -1,0 +1,197 @@
+"""B2: throughput of concurrent users grading as fast as they can, pacing lifted (SPEC §9).
+
+    python -m wordbot.benchmarks.b2_throughput [--users 200] [--seconds 20]
+        [--postgres-url postgresql://…]
+
+N simulated users each press "Good" on their newest prompt the moment it reaches the emulator;
+when a /review session ends ("Well done …") the user starts the next one. Graded cards per
+second (the graded prompts' edits) and Bot API calls per second are counted over `--seconds`
+after a warm-up, for the real `wordbot run` process on SQLite, on PostgreSQL when
+`--postgres-url` names a database of its own (its tables are emptied), and for the baseline
+bot (answer, edit, send; no actors, no database) on the same emulator, in the same run.
+
+Targets: ≥ 300 graded/s on SQLite, ≥ 200/s on PostgreSQL, each ≥ 0.6 × the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from storage.database import close_database, database, open_database
+from storage.models import User
+from wordbot.benchmarks.b3_wave import _empty_postgres
+from wordbot.benchmarks.bot_process import TOKEN, bot_environment, start_bot, stop_bot
+from wordbot.benchmarks.seed import SeedPlan, seed
+from wordbot.emulator import BotApiEmulator
+from wordbot.rendering.training import well_done
+
+TARGETS = {"sqlite": 300.0, "postgresql": 200.0}
+TARGET_BASELINE_SHARE = 0.6
+SESSION_CARDS = 20  # cards per /review session: a session start every 20 grades
+DRIVERS = 8  # threads pressing for the simulated users
+WAIT = 60.0
+
+
+class _Graders:
+    """The simulated users: every new prompt is pressed at once, every ended session restarted.
+    Counts graded prompts (edits of a prompt's text) as they happen."""
+
+    def __init__(self, emulator: BotApiEmulator, users: range) -> None:
+        self._emulator = emulator
+        self._users = users
+        self._work: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self.graded = 0
+        self._ended_prefix = well_done(0).split(" 0 ")[0]
+        self._unsubscribe = emulator.subscribe(self._on_message)
+        self._stopped = threading.Event()
+        self._threads = [threading.Thread(target=self._drive, daemon=True) for _ in range(DRIVERS)]
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+        for user_id in self._users:
+            self._work.put((user_id, None))
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._unsubscribe()
+        for _ in self._threads:
+            self._work.put(None)
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _on_message(self, message) -> None:
+        """Runs on the emulator's thread: only note what to do next."""
+        if message.event == "edited":
+            with self._lock:
+                self.graded += 1
+        elif message.event == "sent" and message.has_keyboard:
+            self._work.put((message.chat_id, message))
+        elif message.event == "sent" and message.text.startswith(self._ended_prefix):
+            self._work.put((message.chat_id, None))
+
+    def _drive(self) -> None:
+        while not self._stopped.is_set():
+            item = self._work.get()
+            if item is None:
+                return
+            chat_id, prompt = item
+            chat = self._emulator.chat(chat_id)
+            if prompt is None:
+                chat.send_text("/review")
+            else:
+                chat.press(prompt, button="Good")
+
+
+def _measure(emulator: BotApiEmulator, users: range, warmup: float, seconds: float) -> dict:
+    graders = _Graders(emulator, users)
+    graders.start()
+    try:
+        time.sleep(warmup)  # a benchmark's clock: sessions start, caches warm
+        graded0, calls0, began = graders.graded, len(emulator.calls), time.perf_counter()
+        time.sleep(seconds)
+        graded, calls = graders.graded - graded0, len(emulator.calls) - calls0
+        elapsed = time.perf_counter() - began
+    finally:
+        graders.stop()
+    return {
+        "graded_per_second": round(graded / elapsed, 1),
+        "api_calls_per_second": round(calls / elapsed, 1),
+        "graded": graded,
+        "seconds": round(elapsed, 2),
+        "errors": sum(1 for call in emulator.calls if call.status != 200),
+    }
+
+
+def _open_chats(emulator: BotApiEmulator, users: range) -> None:
+    for user_id in users:
+        emulator.private_chat(user_id=user_id)
+
+
+def _seeded(url: str, users: int, cards: int) -> None:
+    seed(url, SeedPlan(users=users, cards=cards, reminder_due=False), datetime.now(UTC))
+    open_database(url)
+    try:
+        with database.connection_context():
+            User.update(cards_per_session=SESSION_CARDS).execute()
+    finally:
+        close_database()
+
+
+def _run_wordbot(url: str, folder: Path, args: argparse.Namespace) -> dict:
+    users = range(1, args.users + 1)
+    with BotApiEmulator(token=TOKEN, record_calls=True) as emulator:
+        _open_chats(emulator, users)
+        env = bot_environment(emulator.url, folder / "unused.db", WORDBOT_DATABASE_URL=url)
+        process = start_bot(env, folder)
+        try:
+            emulator.wait_for_poll(timeout=WAIT)
+            return _measure(emulator, users, args.warmup, args.seconds)
+        finally:
+            stop_bot(process)
+
+
+def _run_baseline(args: argparse.Namespace) -> dict:
+    users = range(1, args.users + 1)
+    with BotApiEmulator(token=TOKEN) as emulator:
+        _open_chats(emulator, users)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "wordbot.benchmarks.baseline_bot", emulator.url, TOKEN],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            emulator.wait_for_poll(timeout=WAIT)
+            return _measure(emulator, users, args.warmup, args.seconds)
+        finally:
+            stop_bot(process)
+
+
+def run(args: argparse.Namespace, folder: Path) -> dict:
+    cards = 200  # enough for every user's sessions during the run, so none runs dry
+    report: dict = {"benchmark": "B2 concurrent grading", "users": args.users, "runs": {}}
+    sqlite = folder / "wordbot.db"
+    _seeded(f"sqlite:///{sqlite}", args.users, cards)
+    report["runs"]["sqlite"] = _run_wordbot(f"sqlite:///{sqlite}", folder, args)
+    if args.postgres_url:
+        _empty_postgres(args.postgres_url)
+        _seeded(args.postgres_url, args.users, cards)
+        report["runs"]["postgresql"] = _run_wordbot(args.postgres_url, folder, args)
+    report["runs"]["baseline"] = baseline = _run_baseline(args)
+    for name, target in TARGETS.items():
+        figures = report["runs"].get(name)
+        if figures is None:
+            continue
+        share = figures["graded_per_second"] / max(baseline["graded_per_second"], 1e-9)
+        figures["baseline_share"] = round(share, 2)
+        figures["target_graded_per_second"] = target
+        figures["met"] = figures["graded_per_second"] >= target and share >= TARGET_BASELINE_SHARE
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--postgres-url", default=None)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        report = run(args, Path(folder))
+    json.dump(report, sys.stdout, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import EXCLUDED, chunked, fn
+from peewee import EXCLUDED, Case, chunked, fn
 
 from storage.database import database
 from storage.models import GameSession, GameSessionStatistics, TrainingSession, WordPair
@@ -15,6 +15,7 @@ from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
 
 __all__ = [
     "ClearResult",
+    "ReviewOutlook",
     "TooManyPairs",
     "UpsertResult",
     "clear_vocabulary",
@@ -23,6 +24,7 @@ __all__ = [
     "last_graded_at",
     "list_pair_ids",
     "list_pairs_for_export",
+    "review_outlook",
     "select_cards_for_session",
     "snooze_due",
     "upsert_pairs",
@@ -52,6 +54,21 @@ class UpsertResult:
 class ClearResult:
     pairs_deleted: int
     prompt_message_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOutlook:
+    """What a reminder needs to know of a user's cards: how many, how many learning/review
+    cards are due, how many are new."""
+
+    pairs: int
+    due: int
+    new: int
+
+    @property
+    def reviewable(self) -> bool:
+        """A session would have a card (SPEC §4.2: due cards, then new ones)."""
+        return self.due > 0 or self.new > 0
 
 
 def count_pairs(user_id: int) -> int:
@@ -186,6 +203,21 @@ def _due(user_id: int, now: datetime):
 
 def count_due(user_id: int, now: datetime) -> int:
     return WordPair.select(fn.COUNT(WordPair.id)).where(_due(user_id, now)).scalar()
+
+
+def review_outlook(user_id: int, now: datetime) -> ReviewOutlook:
+    """Pairs, due and new cards of the user in one query (a reminder asked three before)."""
+    pairs, due, new = (
+        WordPair.select(
+            fn.COUNT(WordPair.id),
+            fn.SUM(Case(None, [(_due(user_id, now), 1)], 0)),
+            fn.SUM(Case(None, [(WordPair.state == "new", 1)], 0)),
+        )
+        .where(WordPair.user == user_id)
+        .tuples()
+        .get()
+    )
+    return ReviewOutlook(pairs=pairs, due=due or 0, new=new or 0)
 
 
 def snooze_due(user_id: int, now: datetime, until: datetime) -> int:

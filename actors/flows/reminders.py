@@ -69,7 +69,11 @@ class ReminderFlow:
             now=now,
         )
         next_at = self.next_reminder_at(learner, now)
-        if due is None or vocabulary.count_pairs(learner.user_id) == 0:
+        if due is None:
+            self._write(next_reminder_at=next_at)
+            return
+        outlook = vocabulary.review_outlook(learner.user_id, now)
+        if outlook.pairs == 0:
             self._write(next_reminder_at=next_at)
             return
         if self._recently_active(now):
@@ -84,12 +88,12 @@ class ReminderFlow:
             )
             self._ctx.send(SendText(learner.chat_id, texts.reminders_paused()))
             return
-        if not vocabulary.select_cards_for_session(learner.user_id, now, 1):
+        if not outlook.reviewable:
             self._write(next_reminder_at=next_at)  # nothing to review: no session, no miss
             return
         with database.atomic():
             self._training.expire()
-            self._training.begin(self._kind(learner, now))
+            self._training.begin(self._kind(learner, outlook))
             self._write(
                 missed_reminders=misses, last_reminder_sent_at=now, next_reminder_at=next_at
             )
@@ -122,12 +126,13 @@ class ReminderFlow:
             return 0
         return learner.missed_reminders + 1
 
-    def _kind(self, learner: Learner, now: datetime) -> SessionKind:
+    def _kind(self, learner: Learner, outlook: vocabulary.ReviewOutlook) -> SessionKind:
         """Overdue when the due cards exceed the session size or the daily capacity (SPEC §4.5);
         the capacity (`cards_per_session` × enabled slots) is never below the session size,
         so exceeding the session size decides."""
-        due = vocabulary.count_due(learner.user_id, now)
-        return SessionKind.OVERDUE if due > learner.cards_per_session else SessionKind.REMINDER
+        if outlook.due > learner.cards_per_session:
+            return SessionKind.OVERDUE
+        return SessionKind.REMINDER
 
     def _write(self, **changes) -> None:
         """Write changed learner fields only (SPEC: write only when something changes)."""

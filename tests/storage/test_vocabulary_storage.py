@@ -147,3 +147,19 @@ def test_selection_takes_due_cards_oldest_first_then_new_by_rank(learner):
     assert chosen == [ids["w5"], ids["w3"], ids["w7"], ids["w0"], ids["w4"]]
     assert vocabulary.select_cards_for_session(USER, NOW, 1) == [ids["w5"]]
     assert len(set(vocabulary.select_cards_for_session(USER, NOW, 50))) == 7  # w6 is not due
+
+
+def test_review_outlook_counts_pairs_due_and_new_cards_in_one_query(learner):
+    assert vocabulary.review_outlook(USER, NOW) == vocabulary.ReviewOutlook(0, 0, 0)
+    _upsert([(f"w{i}", "x") for i in range(6)])
+    WordPair.update(state="review", due_at=NOW - timedelta(days=1)).where(
+        WordPair.word1.in_(["w0", "w1"])
+    ).execute()
+    WordPair.update(state="learning", due_at=NOW + timedelta(minutes=5)).where(
+        WordPair.word1 == "w2"
+    ).execute()
+    outlook = vocabulary.review_outlook(USER, NOW)
+    assert outlook == vocabulary.ReviewOutlook(pairs=6, due=2, new=3)
+    assert outlook.due == vocabulary.count_due(USER, NOW)
+    WordPair.update(state="review", due_at=NOW + timedelta(days=1)).execute()
+    assert not vocabulary.review_outlook(USER, NOW).reviewable

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from storage import models
-from storage.database import database
+from storage.database import transaction
 from storage.outbox import add_to_outbox
 from storage.session_rows import delete_session_row, upsert_session_row
 from wordbot.domain.game import GameCard, GameScore
@@ -103,7 +103,7 @@ def commit_game(
 ) -> GameSession | None:
     """One transaction: the game advanced, or ended (`ending` = reason and final score: row
     deleted, statistics completed), with the messages this owes the user."""
-    with database.atomic():
+    with transaction():
         saved = None
         if next_game is not None:
             saved = save_game(next_game, idle, now)

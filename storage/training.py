@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from storage import models
 from storage.cards import save_schedule
-from storage.database import database
+from storage.database import transaction
 from storage.outbox import add_to_outbox
 from storage.prepared import Prepared, slot
 from storage.session_rows import delete_session_row, upsert_session_row
@@ -128,7 +128,7 @@ def commit_grade(
     """One transaction (SPEC §4.4, §6.2): the card's new schedule, the session advanced (or
     deleted when done) and the messages this owes the user, all or nothing. `graded` is None
     when the card was deleted meanwhile: the session just moves on."""
-    with database.atomic():
+    with transaction():
         if graded is not None:
             save_schedule(*graded, now)
         saved = None
@@ -155,7 +155,7 @@ def delete_expired_training_sessions(now: datetime) -> int:
 
 def end_session(chat_id: int, user_id: int, owed: Sequence[Effect], now: datetime) -> None:
     """Delete the session and record what that owes the user, in one transaction."""
-    with database.atomic():
+    with transaction():
         delete_training_session(chat_id, user_id)
         add_to_outbox(chat_id, user_id, owed, now)
 
@@ -164,6 +164,6 @@ def snooze(
     session: TrainingSession, until: datetime, owed: Sequence[Effect], now: datetime
 ) -> None:
     """SPEC §4.5 in one transaction: due cards move to `until`, the session ends."""
-    with database.atomic():
+    with transaction():
         snooze_due(session.user_id, now, until)
         end_session(session.chat_id, session.user_id, owed, now)

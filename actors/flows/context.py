@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from actors.messages import SessionKey
 from actors.services import Services
 from storage import cards, game, outbox, training, users
-from storage.database import release_connection
+from storage.database import release_connection, transaction
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.srs import CardSchedule
@@ -147,13 +147,17 @@ class UserContext:
         self.deliver()
 
     def deliver(
-        self, effects: Sequence[Effect] = (), prompt: SendText | None = None
+        self,
+        effects: Sequence[Effect] = (),
+        prompt: SendText | None = None,
+        on_prompt: Callable[[Delivery], None] | None = None,
     ) -> Delivery | None:
         """After a commit: `effects` (e.g. the press's answer), what the outbox owes this user,
         oldest first, and the next `prompt`, all at once (`send_all`); returns the prompt's
         delivery. An outbox entry goes once Telegram took it, or refused it for good (e.g. the
         message is gone); one that failed for now (outage, rate limit) stays owed and the
-        user's next event tries again."""
+        user's next event tries again. Removing the entries and `on_prompt` (recording the
+        prompt's message id) are one transaction: one write after the calls, not two."""
         self.outbox_owed = False
         entries = outbox.unsent_for(self.key.chat_id, self.key.user_id)
         batch = [*effects, *(effect for _, effect in entries)]
@@ -174,8 +178,14 @@ class UserContext:
                     delivery.error,
                 )
             done.append(entry_id)
-        outbox.mark_sent(done)
-        return deliveries[-1] if prompt is not None else None
+        prompt_delivery = deliveries[-1] if prompt is not None else None
+        record_prompt = on_prompt is not None and prompt_delivery is not None and prompt_delivery.ok
+        if done or record_prompt:
+            with transaction():
+                outbox.mark_sent(done)
+                if record_prompt:
+                    on_prompt(prompt_delivery)
+        return prompt_delivery
 
     def forget(self) -> None:
         """Drop the caches (after a failed transaction the database is the truth)."""

@@ -209,7 +209,10 @@ class GameFlow:
         if session is None or session.current_message_id is not None:
             self._ctx.flush_outbox()
             return
-        self._prompt_delivered(session, self._ctx.deliver(prompt=self._prompt_message(session)))
+        self._ctx.deliver(
+            prompt=self._prompt_message(session),
+            on_prompt=lambda delivery: self._prompt_delivered(session, delivery),
+        )
 
     def _send_prompt(self, session: GameSession, *, resumed: bool = False) -> None:
         self._prompt_delivered(session, self._ctx.send(self._prompt_message(session, resumed)))

@@ -195,7 +195,11 @@ class TrainingFlow:
         if session is None or session.current_message_id is not None:
             self._ctx.deliver(effects)
             return
-        self._prompt_delivered(session, self._ctx.deliver(effects, self._prompt_message(session)))
+        self._ctx.deliver(
+            effects,
+            self._prompt_message(session),
+            on_prompt=lambda delivery: self._prompt_delivered(session, delivery),
+        )
 
     def send_owed_prompt(self) -> None:
         session = self._ctx.training()

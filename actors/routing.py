@@ -23,16 +23,17 @@ class Router:
         self._outbound = outbound
         self._bot_username = (bot_username or "").lower()
 
-    def dispatch(self, incoming: Incoming) -> pykka.Future | None:
+    def dispatch(self, incoming: Incoming, completion: pykka.Future) -> bool:
+        """Route an update; True when it went to an actor, which sets `completion` once it is
+        handled, False when it was dealt with here and then."""
         if self._addressed_elsewhere(incoming):
-            return None
+            return False
         if incoming.chat_type != "private":
             self._answer_group(incoming)
-            return None
-        completion = pykka.ThreadingFuture()
+            return False
         key = SessionKey(incoming.chat_id, incoming.user_id)
         self._supervisor.tell(HandleUpdate(key, incoming, completion))
-        return completion
+        return True
 
     def _addressed_elsewhere(self, incoming: Incoming) -> bool:
         """`/add@OtherBot` is for another bot: not ours to act on, in any chat."""

@@ -43,14 +43,13 @@ class Harness:
         )
         self.poller._last = last
 
-    def dispatch(self, incoming):
+    def dispatch(self, incoming, completion):
         self.dispatched.append(incoming.update_id)
-        future = pykka.ThreadingFuture()
         if incoming.update_id in self.slow:
-            self.pending[incoming.update_id] = future
+            self.pending[incoming.update_id] = completion
         else:
-            future.set(None)
-        return future
+            completion.set(None)
+        return True
 
     def step(self, updates):
         """One pass of the loop, then the watermark stored (as when getUpdates fails)."""
@@ -142,7 +141,7 @@ def _running_poller(fetch, saved, stored):
 
     poller = Poller(
         fetch=fetch,
-        dispatch=lambda incoming: None,  # handled at once
+        dispatch=lambda incoming, completion: False,  # handled at once
         load_last_update=lambda: None,
         save_last_update=save,
         clock=FakeClock(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import pykka
 import pytest
 
 from wordbot.transport.updates import (
@@ -437,5 +438,5 @@ def test_router_ignores_commands_addressed_to_another_bot():
     router = Router(inbox, outbound, bot_username="WordBot_Bot")
     other = CommandMessage(1, 5, 5, "private", 1, "add", "x, y", mention="OtherBot")
     ours = CommandMessage(2, 5, 5, "private", 2, "add", "x, y", mention="wordbot_bot")
-    assert router.dispatch(other) is None and inbox.messages == []
-    assert router.dispatch(ours) is not None and len(inbox.messages) == 1
+    assert router.dispatch(other, pykka.ThreadingFuture()) is False and inbox.messages == []
+    assert router.dispatch(ours, pykka.ThreadingFuture()) is True and len(inbox.messages) == 1

@@ -32,7 +32,7 @@ __all__ = ["Poller"]
 log = logging.getLogger(__name__)
 
 MAX_POLL_BACKOFF_SECONDS = 5.0  # while Telegram is unreachable, ask again at least this often
-BUSY_WAIT_SECONDS = 0.2  # with updates in flight and nothing new: look again this often
+BUSY_WAIT_SECONDS = 0.2  # with updates in flight and none finishing: look again this often
 # Telegram numbers updates sequentially, but after a week without updates it may start anywhere:
 # an older record says nothing about which ids are replays.
 SEQUENTIAL_IDS_FOR = timedelta(days=7)
@@ -46,7 +46,7 @@ class Poller:
     def __init__(
         self,
         fetch: Callable[[int | None, int], list[dict[str, Any]]],
-        dispatch: Callable[[Incoming], pykka.Future | None],
+        dispatch: Callable[[Incoming, pykka.Future], bool],
         load_last_update: Callable[[], LastUpdate | None],
         save_last_update: Callable[[int, datetime], None],
         clock: Clock,
@@ -67,6 +67,7 @@ class Poller:
         self._newest: int | None = None  # the newest update id seen and not a replay
         self._oldest: int | None = None  # the first one of this run
         self._handled: set[int] = set()  # handled above the watermark (not yet confirmed)
+        self._finished = threading.Event()  # an update in flight was handled
 
     def start(self) -> None:
         self._last = self._stored = self._load_last()
@@ -85,9 +86,10 @@ class Poller:
             try:
                 if self._in_flight:
                     # Telegram answers at once while anything is unconfirmed: rather than
-                    # fetch the in-flight updates again in the middle of their handling, give
-                    # the oldest a moment to finish (a new update waits at most this long).
-                    self._wait_for_oldest(BUSY_WAIT_SECONDS)
+                    # fetch the in-flight updates again in the middle of their handling, wait
+                    # until one of them is handled (a new update waits at most this long).
+                    self._finished.wait(BUSY_WAIT_SECONDS)
+                self._finished.clear()
                 self.record_progress()
                 offset = None if self._last is None else self._last[0] + 1
                 timeout = 0 if self._in_flight else self._poll_timeout
@@ -126,9 +128,9 @@ class Poller:
             self._newest = update_id if self._newest is None else max(self._newest, update_id)
             self._oldest = update_id if self._oldest is None else min(self._oldest, update_id)
             incoming = parse_update(update)
-            future = self._dispatch(incoming) if incoming is not None else None
-            if future is not None:
-                self._in_flight[update_id] = future
+            completion = _Completion(self._finished)
+            if incoming is not None and self._dispatch(incoming, completion):
+                self._in_flight[update_id] = completion
             else:
                 self._handled.add(update_id)
         return new
@@ -161,10 +163,6 @@ class Poller:
         except Exception:  # e.g. the database is down too: the next failure tries again
             log.exception("storing the last handled update failed")
 
-    def _wait_for_oldest(self, seconds: float) -> None:
-        oldest = self._in_flight[min(self._in_flight)]
-        _done(oldest, timeout=seconds)
-
     def _is_replay(self, update_id: int, now: datetime) -> bool:
         if self._last is None or update_id > self._last[0]:
             return False
@@ -172,6 +170,22 @@ class Poller:
             return True
         self._last = self._newest = self._oldest = None  # a week of silence: ids may restart
         return False
+
+
+class _Completion(pykka.ThreadingFuture):
+    """Set by whoever handled the update; wakes the poller to confirm it and fetch more."""
+
+    def __init__(self, finished: threading.Event) -> None:
+        super().__init__()
+        self._finished = finished
+
+    def set(self, value: Any = None) -> None:
+        super().set(value)
+        self._finished.set()
+
+    def set_exception(self, exc_info: Any = None) -> None:
+        super().set_exception(exc_info)
+        self._finished.set()
 
 
 def _done(future: pykka.Future, timeout: float = 0) -> bool:

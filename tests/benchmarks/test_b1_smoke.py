@@ -19,3 +19,6 @@ def test_b1_runs_both_bots_and_reports_ratios(capsys):
     assert report["median_ratio"] == pytest.approx(
         report["wordbot_median_ms"] / report["baseline_median_ms"], rel=0.02
     )
+    assert report["same_transport_median_ratio"] == pytest.approx(
+        report["wordbot_median_ms"] / report["same_transport_median_ms"], rel=0.02
+    )

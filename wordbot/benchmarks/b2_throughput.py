@@ -8,7 +8,8 @@ when a /review session ends ("Well done …") the user starts the next one. Grad
 second (the graded prompts' edits) and Bot API calls per second are counted over `--seconds`
 after a warm-up, for the real `wordbot run` process on SQLite, on PostgreSQL when
 `--postgres-url` names a database of its own (its tables are emptied), and for the baseline
-bot (answer, edit, send; no actors, no database) on the same emulator, in the same run.
+bot (answer, edit, send; no actors, no database) on the same emulator, in the same run: as
+pyTelegramBotAPI comes (the targets' yardstick) and on WordBot's own transport (context).
 
 Targets: ≥ 300 graded/s on SQLite, ≥ 200/s on PostgreSQL, each ≥ 0.6 × the baseline.
 """
@@ -141,12 +142,13 @@ def _run_wordbot(url: str, folder: Path, args: argparse.Namespace) -> dict:
             stop_bot(process)
 
 
-def _run_baseline(args: argparse.Namespace) -> dict:
+def _run_baseline(args: argparse.Namespace, same_transport: bool = False) -> dict:
     users = range(1, args.users + 1)
+    extra = ["--same-transport"] if same_transport else []
     with BotApiEmulator(token=TOKEN) as emulator:
         _open_chats(emulator, users)
         process = subprocess.Popen(
-            [sys.executable, "-m", "wordbot.benchmarks.baseline_bot", emulator.url, TOKEN],
+            [sys.executable, "-m", "wordbot.benchmarks.baseline_bot", emulator.url, TOKEN, *extra],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -168,6 +170,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         _seeded(args.postgres_url, args.users, cards)
         report["runs"]["postgresql"] = _run_wordbot(args.postgres_url, folder, args)
     report["runs"]["baseline"] = baseline = _run_baseline(args)
+    report["runs"]["baseline_same_transport"] = _run_baseline(args, same_transport=True)
     for name, target in TARGETS.items():
         figures = report["runs"].get(name)
         if figures is None:

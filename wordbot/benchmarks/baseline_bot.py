@@ -1,7 +1,12 @@
 """The transport's floor for B1/B2: a minimal pyTelegramBotAPI bot making the same Bot API calls
 as WordBot on a grade press (answer, edit, send the next prompt), with no actors and no database.
 
-    python -m wordbot.benchmarks.baseline_bot API_URL TOKEN
+    python -m wordbot.benchmarks.baseline_bot API_URL TOKEN [--same-transport]
+
+By default it is pyTelegramBotAPI as it comes (threaded handlers, a requests session per
+thread), only pointed at the emulator: the bot the targets compare with. `--same-transport`
+builds it with WordBot's own `make_bot` (one urllib3 pool, non-threaded), to show what the
+actors and the database cost on their own.
 """
 
 from __future__ import annotations
@@ -9,13 +14,18 @@ from __future__ import annotations
 import itertools
 import sys
 
+from telebot import TeleBot, apihelper
 from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from wordbot.transport.bot_api import make_bot
 
 
-def main(api_url: str, token: str) -> int:
-    bot = make_bot(token, api_url)
+def main(api_url: str, token: str, same_transport: bool = False) -> int:
+    if same_transport:
+        bot = make_bot(token, api_url)
+    else:
+        apihelper.API_URL = api_url.rstrip("/") + "/bot{0}/{1}"
+        bot = TeleBot(token)
     counter = itertools.count()
 
     def keyboard() -> InlineKeyboardMarkup:
@@ -59,4 +69,4 @@ def main(api_url: str, token: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], "--same-transport" in sys.argv[3:]))

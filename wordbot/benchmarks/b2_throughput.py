@@ -29,9 +29,8 @@ from pathlib import Path
 
 from storage.database import close_database, database, open_database
 from storage.models import User
-from wordbot.benchmarks.b3_wave import _empty_postgres
 from wordbot.benchmarks.bot_process import TOKEN, bot_environment, start_bot, stop_bot
-from wordbot.benchmarks.seed import SeedPlan, seed
+from wordbot.benchmarks.seed import SeedPlan, empty_postgres, open_private_chats, seed
 from wordbot.emulator import BotApiEmulator
 from wordbot.rendering.training import well_done
 
@@ -114,11 +113,6 @@ def _measure(emulator: BotApiEmulator, users: range, warmup: float, seconds: flo
     }
 
 
-def _open_chats(emulator: BotApiEmulator, users: range) -> None:
-    for user_id in users:
-        emulator.private_chat(user_id=user_id)
-
-
 def _seeded(url: str, users: int, cards: int) -> None:
     seed(url, SeedPlan(users=users, cards=cards, reminder_due=False), datetime.now(UTC))
     open_database(url)
@@ -132,7 +126,7 @@ def _seeded(url: str, users: int, cards: int) -> None:
 def _run_wordbot(url: str, folder: Path, args: argparse.Namespace) -> dict:
     users = range(1, args.users + 1)
     with BotApiEmulator(token=TOKEN, record_calls=True) as emulator:
-        _open_chats(emulator, users)
+        open_private_chats(emulator, users)
         env = bot_environment(emulator.url, folder / "unused.db", WORDBOT_DATABASE_URL=url)
         process = start_bot(env, folder)
         try:
@@ -146,7 +140,7 @@ def _run_baseline(args: argparse.Namespace, same_transport: bool = False) -> dic
     users = range(1, args.users + 1)
     extra = ["--same-transport"] if same_transport else []
     with BotApiEmulator(token=TOKEN) as emulator:
-        _open_chats(emulator, users)
+        open_private_chats(emulator, users)
         process = subprocess.Popen(
             [sys.executable, "-m", "wordbot.benchmarks.baseline_bot", emulator.url, TOKEN, *extra],
             stdout=subprocess.DEVNULL,
@@ -166,7 +160,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     _seeded(f"sqlite:///{sqlite}", args.users, cards)
     report["runs"]["sqlite"] = _run_wordbot(f"sqlite:///{sqlite}", folder, args)
     if args.postgres_url:
-        _empty_postgres(args.postgres_url)
+        empty_postgres(args.postgres_url)
         _seeded(args.postgres_url, args.users, cards)
         report["runs"]["postgresql"] = _run_wordbot(args.postgres_url, folder, args)
     report["runs"]["baseline"] = baseline = _run_baseline(args)

@@ -31,9 +31,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.database import close_database, database, open_database
-from storage.migrate import migrate
-from storage.models import ALL_MODELS
 from wordbot.benchmarks.bot_process import (
     TOKEN,
     bot_environment,
@@ -41,7 +38,7 @@ from wordbot.benchmarks.bot_process import (
     start_bot,
     stop_bot,
 )
-from wordbot.benchmarks.seed import SeedPlan, seed
+from wordbot.benchmarks.seed import SeedPlan, empty_postgres, open_private_chats, seed
 from wordbot.emulator import BotApiEmulator
 
 TARGET_WAVE_SECONDS = 60.0
@@ -118,12 +115,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _open_chats(emulator: BotApiEmulator, users: int) -> None:
-    """Every learner's private chat exists, as if each had talked to the bot before."""
-    for user_id in range(1, users + 1):
-        emulator.private_chat(user_id=user_id)
-
-
 class _Databases:
     """A freshly seeded database for each run: SQLite is seeded once and copied; PostgreSQL
     (`--database-url`, a database of its own: its tables are emptied) is emptied and seeded
@@ -141,7 +132,7 @@ class _Databases:
     def fresh(self, name: str) -> dict[str, str]:
         """The WORDBOT_DATABASE_URL of a fresh copy for the run called `name`."""
         if self._postgres is not None:
-            _empty_postgres(self._postgres)
+            empty_postgres(self._postgres)
             self.seed_seconds = self._seed(self._postgres)
             return {"WORDBOT_DATABASE_URL": self._postgres}
         target = self._folder / name
@@ -154,22 +145,10 @@ class _Databases:
         return seed(url, plan, datetime.now(UTC)).seconds
 
 
-def _empty_postgres(url: str) -> None:
-    """Migrate, then empty every table of the application (not the migration history)."""
-    open_database(url)
-    try:
-        migrate()
-        with database.connection_context():
-            names = ", ".join(f'"{model._meta.table_name}"' for model in ALL_MODELS)
-            database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    finally:
-        close_database()
-
-
 def measure_wave(run_folder: Path, database: dict, users: int, cap_seconds: float) -> dict:
     """B3a: pacing lifted, no rate limits; until every learner has a prompt, or the cap."""
     with BotApiEmulator(token=TOKEN, record_calls=False) as emulator:
-        _open_chats(emulator, users)
+        open_private_chats(emulator, range(1, users + 1))
         reminders = _Reminders(emulator, users)
         env = bot_environment(emulator.url, run_folder / "unused.db", **database)
         env["WORDBOT_ACTORS_MAX_LIVE"] = str(MAX_LIVE)
@@ -212,7 +191,7 @@ def measure_paced(
     """B3b: 25 messages/s configured, Telegram's limits enforced; the rate after warm-up."""
     with BotApiEmulator(token=TOKEN, record_calls=False) as emulator:
         emulator.enforce_rate_limits()
-        _open_chats(emulator, users)
+        open_private_chats(emulator, range(1, users + 1))
         reminders = _Reminders(emulator, users)
         env = bot_environment(
             emulator.url,

@@ -23,12 +23,14 @@ from peewee import fn
 
 from storage.database import close_database, database, is_sqlite, open_database
 from storage.migrate import migrate
-from storage.models import TrainingSession, User, WordPair
+from storage.models import ALL_MODELS, TrainingSession, User, WordPair
 from wordbot.rendering.training import prompt_text
 
 __all__ = [
     "SeedPlan",
     "SeedReport",
+    "empty_postgres",
+    "open_private_chats",
     "prompt_message_id",
     "seed",
     "seed_mid_session_learners",
@@ -107,6 +109,25 @@ def seed(url: str, plan: SeedPlan, now: datetime) -> SeedReport:
         training_sessions=sessions,
         seconds=time.perf_counter() - began,
     )
+
+
+def empty_postgres(url: str) -> None:
+    """Migrate, then empty every table of the application (not the migration history): the
+    benchmarks' PostgreSQL database must be one of their own."""
+    open_database(url)
+    try:
+        migrate()
+        with database.connection_context():
+            names = ", ".join(f'"{model._meta.table_name}"' for model in ALL_MODELS)
+            database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        close_database()
+
+
+def open_private_chats(emulator, user_ids: Iterable[int]) -> None:
+    """Every learner's private chat exists in the emulator, as if each had talked to the bot."""
+    for user_id in user_ids:
+        emulator.private_chat(user_id=user_id)
 
 
 def seed_mid_session_learners(

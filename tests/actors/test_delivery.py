@@ -59,3 +59,16 @@ def test_a_failing_call_hands_its_error_to_the_waiter():
 
     future = Workers(1, "test-fail").submit(fail)
     assert isinstance(future.exception(timeout=5), ValueError)
+
+
+def test_with_every_worker_busy_a_call_runs_in_the_callers_thread():
+    workers = Workers(1, "test-busy")
+    release = threading.Event()
+    busy = workers.submit(lambda: release.wait(5))
+    ran_in = workers.submit(lambda: threading.current_thread().name).result(timeout=5)
+    assert ran_in == threading.current_thread().name  # not queued behind the busy one
+    release.set()
+    assert busy.result(timeout=5) is True
+    assert workers.submit(lambda: threading.current_thread().name).result(timeout=5) == (
+        "test-busy-0"  # free again: back on the worker
+    )

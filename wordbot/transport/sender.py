@@ -53,7 +53,9 @@ class FileTooLarge(Exception):
 
 
 class Sender:
-    """Performs effects in the calling thread, so a chat waiting on a retry never blocks others."""
+    """Performs effects in the calling thread (`perform`) or alongside it on a few workers
+    (`perform_soon`, in the caller's thread when none is free), so a chat waiting on a retry
+    never blocks others."""
 
     def __init__(
         self,

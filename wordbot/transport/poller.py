@@ -107,8 +107,8 @@ class Poller:
                 self._store_while_unconfirmed()
                 self._stopped.wait(wait)
             except Exception:
-                # e.g. the database is down while recording progress: the in-memory watermark
-                # keeps replays out; carry on polling.
+                # anything unforeseen (a malformed answer, a failing dispatch): the in-memory
+                # watermark keeps replays out; carry on polling.
                 log.exception("polling step failed; polling goes on")
                 self._stopped.wait(1)
 

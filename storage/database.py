@@ -13,12 +13,14 @@ from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
 __all__ = [
+    "OneWriterSqliteDatabase",
     "close_database",
+    "connection_scope",
     "database",
     "is_sqlite",
     "open_database",
-    "connection_scope",
     "release_connection",
+    "transaction",
 ]
 
 database = DatabaseProxy()
@@ -90,10 +92,11 @@ def open_database(url: str, *, max_connections: int = 16, **connect_params) -> D
     """Connect `database` to SQLite or PostgreSQL; connections are pooled, not tied to threads."""
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
-        _ensure_sqlite_folder(url)
-        path = url.split("://", 1)[1]
+        path = _sqlite_path(url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         real = OneWriterSqliteDatabase(
-            path[1:] if path.startswith("/") else path,
+            path,
             pragmas=SQLITE_PRAGMAS,
             check_same_thread=False,
             lock_type="IMMEDIATE",
@@ -161,8 +164,7 @@ def is_sqlite() -> bool:
     return database.obj is not None and type(database.obj).__name__.endswith("SqliteDatabase")
 
 
-def _ensure_sqlite_folder(url: str) -> None:
+def _sqlite_path(url: str) -> str:
+    """`sqlite:///relative.db` → relative.db, `sqlite:////abs/path.db` → /abs/path.db."""
     path = url.split("://", 1)[1]
-    path = path[1:] if path.startswith("/") else path
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return path[1:] if path.startswith("/") else path

@@ -3,8 +3,10 @@ a slow user, survive Telegram's id reset after a week."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 import threading
+import time
 from datetime import timedelta
 
 import pykka
@@ -189,3 +191,38 @@ def test_stopping_stores_the_watermark():
     assert fetched.wait(5)
     poller.stop()
     assert saved == [7]
+
+
+def test_with_updates_still_in_flight_getupdates_is_not_asked_again_at_once(monkeypatch):
+    from wordbot.transport import poller as poller_module
+
+    monkeypatch.setattr(poller_module, "REFETCH_SPACING_SECONDS", 0.05)
+    fetched_at: list[float] = []
+    three_fetches = threading.Event()
+
+    def fetch(offset, timeout):
+        fetched_at.append(time.monotonic())
+        if len(fetched_at) >= 3:
+            three_fetches.set()
+        return [text_update(1), text_update(len(fetched_at) + 1)]  # and a new one each time
+
+    def dispatch(incoming, completion):
+        if incoming.update_id > 1:
+            completion.set(None)  # handled at once: wakes the poller straight away
+        return True  # update 1 stays in flight for the whole test
+
+    poller = Poller(
+        fetch=fetch,
+        dispatch=dispatch,
+        load_last_update=lambda: None,
+        save_last_update=lambda update_id, at: None,
+        clock=FakeClock(),
+        poll_timeout=0,
+    )
+    poller.start()
+    try:
+        assert three_fetches.wait(5)
+    finally:
+        poller.stop()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at[:3])]
+    assert all(gap >= 0.05 for gap in gaps)

@@ -1,10 +1,11 @@
 """Training (SPEC §4, §6.1–6.2): /review and /getpair sessions that survive any restart.
 
-The database is the truth and the context's session is a cache. A grade commits the card's new
-schedule, the advanced session and the messages it owes (the graded prompt's edit, "Well
-done…") in one transaction; those messages then leave through the outbox, and the next prompt
-is sent and its message id recorded right after. A crash anywhere leaves either the old state
-(the press can be made again) or the new one with something owed, which `settle` pays.
+The database is the truth; the context's session and cards are caches. A grade commits the
+card's new schedule, the advanced session and the messages it owes (the graded prompt's edit,
+"Well done…") in one transaction; those messages then leave through the outbox alongside the
+next prompt, whose message id is recorded as the sent entries are removed. A crash anywhere
+leaves either the old state (the press can be made again) or the new one with something owed,
+which `settle` pays.
 """
 
 from __future__ import annotations

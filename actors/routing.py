@@ -44,7 +44,11 @@ class Router:
         )
 
     def _answer_group(self, incoming: Incoming) -> None:
+        """On the sender's workers, not in the poller's thread: a chatty group held back by its
+        own pacing must not hold up polling."""
         if isinstance(incoming, CommandMessage):
-            self._outbound.perform(SendText(incoming.chat_id, texts.private_only()))
+            self._outbound.perform_soon(SendText(incoming.chat_id, texts.private_only()))
         elif isinstance(incoming, ButtonPress):
-            self._outbound.perform(AnswerCallback(incoming.callback_query_id, texts.private_only()))
+            self._outbound.perform_soon(
+                AnswerCallback(incoming.callback_query_id, texts.private_only())
+            )

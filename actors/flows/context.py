@@ -16,7 +16,8 @@ from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
-from wordbot.transport.effects import Delivery, Effect, SendDocument, SendText
+from wordbot.transport.effects import Delivery, Effect, RemoveKeyboard, SendDocument, SendText
+from wordbot.transport.updates import ButtonPress
 
 __all__ = ["UserContext"]
 
@@ -186,6 +187,14 @@ class UserContext:
                 if record_prompt:
                     on_prompt(prompt_delivery)
         return prompt_delivery
+
+    def retire_orphan_copy(self, press: ButtonPress, current_message_id: int | None) -> None:
+        """Called for a stale press that carries the current prompt's token. On another
+        message than the recorded prompt it is a copy sent before a crash kept its id from
+        being recorded (SPEC §6.2's rare duplicate): its buttons go, so only the recorded
+        prompt shows any. (Tokens are random per prompt: only a real copy carries one.)"""
+        if press.message_id is not None and press.message_id != current_message_id:
+            self.send(RemoveKeyboard(self.key.chat_id, press.message_id))
 
     def forget(self) -> None:
         """Drop the caches (after a failed transaction the database is the truth)."""

@@ -76,6 +76,8 @@ class GameFlow:
         )
         if not current:
             self._ctx.send(AnswerCallback(press.callback_query_id, vocabulary_texts.stale_button()))
+            if session is not None and data.token == session.current_token:
+                self._ctx.retire_orphan_copy(press, session.current_message_id)
             return
         self._ctx.send(AnswerCallback(press.callback_query_id))
         if data.action == "peek":

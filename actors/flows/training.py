@@ -139,6 +139,8 @@ class TrainingFlow:
             or press.message_id != session.current_message_id
         ):
             self._ctx.send(AnswerCallback(press.callback_query_id, vocabulary_texts.stale_button()))
+            if session is not None and data.token == session.current_token:
+                self._ctx.retire_orphan_copy(press, session.current_message_id)
             return
         now = self._ctx.now()
         remaining = session.pair_ids[session.current_index :]

@@ -212,3 +212,13 @@ def test_a_redelivered_typed_answer_counts_once(actor, outbound, clock):
     restarted = new_actor(clock, outbound)
     send(restarted, answer)
     assert (row().score_correct, row().score_attempted) == (1, 1)
+
+
+def test_a_copy_of_the_current_game_prompt_left_by_a_crash_loses_its_buttons(actor, outbound):
+    from wordbot.transport.effects import RemoveKeyboard
+
+    send(actor, command("game"))
+    message_id, prompt = last_prompt(outbound)
+    send(actor, press(message_id + 50, prompt.keyboard[0][0].data))
+    assert outbound.effects[-1] == RemoveKeyboard(USER, message_id + 50)
+    assert row().score_attempted == 0

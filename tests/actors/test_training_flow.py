@@ -140,8 +140,9 @@ def test_forged_presses_change_nothing(actor, outbound, forge):
     send(actor, press(forged_message, forged_data))
     assert row().current_index == before.current_index
     assert WordPair.select().where(WordPair.state != "new").count() == 0
-    assert isinstance(outbound.effects[-1], AnswerCallback)
-    assert outbound.effects[-1].text == "This button is no longer active."
+    answer = next(e for e in reversed(outbound.effects) if isinstance(e, AnswerCallback))
+    assert answer.text == "This button is no longer active."
+    assert RemoveKeyboard(USER, message_id) not in outbound.effects  # the real prompt keeps its
 
 
 def test_another_users_press_changes_nothing(db, actor, outbound, clock):
@@ -301,3 +302,28 @@ def test_no_database_connection_is_held_while_telegram_is_called(actor, outbound
     grade_current(actor, outbound)
     assert held and not any(held)
     assert database.is_closed()  # given back at the end of the event too
+
+
+def test_a_copy_of_the_current_prompt_left_by_a_crash_loses_its_buttons(actor, outbound):
+    """The current token on another message: a prompt sent before a crash kept its id from
+    being recorded. The press counts for nothing and the copy's keyboard goes."""
+    send(actor, command("review"))
+    message_id, prompt = prompts(outbound)[-1]
+    orphan = message_id + 50
+    send(actor, press(orphan, prompt.keyboard[0][2].data))
+    assert isinstance(outbound.effects[-2], AnswerCallback)
+    assert outbound.effects[-2].text == "This button is no longer active."
+    assert outbound.effects[-1] == RemoveKeyboard(USER, orphan)
+    assert row().reviewed_count == 0 and row().current_message_id == message_id
+
+
+def test_an_old_prompt_of_an_earlier_card_keeps_its_edit(actor, outbound):
+    send(actor, command("review"))
+    graded = grade_current(actor, outbound)
+    old_data = (
+        next(e for e in outbound.effects if isinstance(e, SendText) and e.keyboard)
+        .keyboard[0][2]
+        .data
+    )
+    send(actor, press(graded, old_data))
+    assert not isinstance(outbound.effects[-1], RemoveKeyboard)  # its token is not current

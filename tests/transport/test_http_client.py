@@ -80,3 +80,14 @@ def test_a_proxy_from_the_environment_is_used(monkeypatch):
     client = BotApiHttp("https://api.telegram.org")
     assert isinstance(client._pool, urllib3.ProxyManager)
     assert client._pool.proxy.host == "proxy.invalid"
+
+
+def test_a_parameter_given_as_none_is_left_out_as_requests_does(emulator):
+    emulator.private_chat(user_id=5)
+    response = call(
+        BotApiHttp(emulator.url),
+        emulator.url,
+        "sendMessage",
+        params={"chat_id": 5, "text": "hi", "parse_mode": None, "reply_markup": None},
+    )
+    assert response.status_code == 200  # "None" would be an unknown parse mode

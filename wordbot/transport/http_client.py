@@ -56,7 +56,9 @@ class BotApiHttp:
         timeout: tuple[float, float] = (10, 30),
         proxies: Any = None,
     ) -> _Response:
-        fields = {name: _field(value) for name, value in (params or {}).items()}
+        fields = {  # None means "not given", as requests treats it
+            name: _field(value) for name, value in (params or {}).items() if value is not None
+        }
         for name, value in (files or {}).items():
             fields[name] = _file(name, value)
         method = method.upper()

@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from wordbot.benchmarks.bot_process import (
+    TOKEN,
+    bot_environment,
+    start_baseline,
+    start_bot,
+    stop_bot,
+)
 from wordbot.emulator import BotApiEmulator
 
-TOKEN = "424242:bench-token"
 WAIT = 30.0
 
 
@@ -71,23 +75,9 @@ def _drive(emulator: BotApiEmulator, user: int, presses: int, between_sessions) 
 
 def _run_wordbot(emulator: BotApiEmulator, folder: Path, presses: int) -> list[float]:
     database = folder / "wordbot.db"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WORDBOT_")}
-    env.update(
-        WORDBOT_TELEGRAM_TOKEN=TOKEN,
-        WORDBOT_TELEGRAM_API_URL=emulator.url,
-        WORDBOT_DATABASE_URL=f"sqlite:///{database}",
-        WORDBOT_LOGGING_LEVEL="WARNING",
-        # Pacing lifted: B1 measures the bot's own cost per press; the baseline paces nothing.
-        WORDBOT_TELEGRAM_MAX_MESSAGES_PER_SECOND="100000",
-        WORDBOT_TELEGRAM_PER_CHAT_PER_SECOND="100000",
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wordbot", "run"],
-        env=env,
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # Pacing lifted (bot_environment): B1 measures the bot's own cost per press.
+    env = bot_environment(emulator.url, database)
+    process = start_bot(env, folder)
     try:
         emulator.wait_for_call("setMyCommands", timeout=WAIT)
         chat = emulator.private_chat(user_id=1)
@@ -98,35 +88,22 @@ def _run_wordbot(emulator: BotApiEmulator, folder: Path, presses: int) -> list[f
             db.execute("update users set cards_per_session = 20")
         process.kill()  # restart so the new setting is read
         process.wait()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "wordbot", "run"],
-            env=env,
-            cwd=folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_bot(env, folder)
         time.sleep(1.0)
         return _drive(emulator, 1, presses, lambda c: c.send_text("/review"))
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop_bot(process)
 
 
 def _run_baseline(
     emulator: BotApiEmulator, presses: int, same_transport: bool = False
 ) -> list[float]:
-    extra = ["--same-transport"] if same_transport else []
-    process = subprocess.Popen(
-        [sys.executable, "-m", "wordbot.benchmarks.baseline_bot", emulator.url, TOKEN, *extra],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_baseline(emulator.url, same_transport)
     try:
         time.sleep(1.0)
         return _drive(emulator, 2, presses, lambda c: c.send_text("/review"))
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        stop_bot(process)
 
 
 def main(argv: list[str] | None = None) -> int:

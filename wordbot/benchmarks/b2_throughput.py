@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import queue
-import subprocess
 import sys
 import tempfile
 import threading
@@ -29,7 +28,13 @@ from pathlib import Path
 
 from storage.database import close_database, database, open_database
 from storage.models import User
-from wordbot.benchmarks.bot_process import TOKEN, bot_environment, start_bot, stop_bot
+from wordbot.benchmarks.bot_process import (
+    TOKEN,
+    bot_environment,
+    start_baseline,
+    start_bot,
+    stop_bot,
+)
 from wordbot.benchmarks.seed import SeedPlan, empty_postgres, open_private_chats, seed
 from wordbot.emulator import BotApiEmulator
 from wordbot.rendering.training import well_done
@@ -138,14 +143,9 @@ def _run_wordbot(url: str, folder: Path, args: argparse.Namespace) -> dict:
 
 def _run_baseline(args: argparse.Namespace, same_transport: bool = False) -> dict:
     users = range(1, args.users + 1)
-    extra = ["--same-transport"] if same_transport else []
     with BotApiEmulator(token=TOKEN) as emulator:
         open_private_chats(emulator, users)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "wordbot.benchmarks.baseline_bot", emulator.url, TOKEN, *extra],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        process = start_baseline(emulator.url, same_transport)
         try:
             emulator.wait_for_poll(timeout=WAIT)
             return _measure(emulator, users, args.warmup, args.seconds)

@@ -9,7 +9,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ProcessStatus", "bot_environment", "process_status", "start_bot", "stop_bot"]
+__all__ = [
+    "ProcessStatus",
+    "bot_environment",
+    "process_status",
+    "start_baseline",
+    "start_bot",
+    "stop_bot",
+]
 
 TOKEN = "424242:bench-token"
 
@@ -40,6 +47,16 @@ def start_bot(env: dict[str, str], folder: Path) -> subprocess.Popen:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+
+def start_baseline(api_url: str, same_transport: bool = False) -> subprocess.Popen:
+    """The baseline bot (baseline_bot.py) against `api_url`; stop it with `stop_bot`."""
+    extra = ["--same-transport"] if same_transport else []
+    return subprocess.Popen(
+        [sys.executable, "-m", "wordbot.benchmarks.baseline_bot", api_url, TOKEN, *extra],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def stop_bot(process: subprocess.Popen, timeout: float = 15.0) -> None:

@@ -1,5 +1,6 @@
-"""SQLite's writers queue on one lock in the process: all of them get through, none naps on
-"database is locked", and a failed transaction gives the lock back."""
+"""SQLite's writers queue on one lock in the process: with fewer pooled connections than
+writing threads none of them deadlocks (a connection is taken before the lock), and a failed
+transaction gives the lock back."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def add(chat_id: int) -> None:
     Outbox.insert(chat_id=chat_id, user_id=chat_id, effect={}, created_at=NOW).execute()
 
 
-def test_crowded_writers_all_get_through_with_fewer_connections_than_threads(sqlite):
+def test_crowded_writers_never_deadlock_with_fewer_connections_than_threads(sqlite):
     errors = []
 
     def writer(chat_id: int) -> None:

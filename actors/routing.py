@@ -6,8 +6,8 @@ import pykka
 
 from actors.messages import HandleUpdate, SessionKey
 from actors.services import Outbound
+from wordbot.effects import AnswerCallback, SendText
 from wordbot.rendering import vocabulary as texts
-from wordbot.transport.effects import AnswerCallback, SendText
 from wordbot.transport.updates import ButtonPress, CommandMessage, Incoming
 
 __all__ = ["Router"]

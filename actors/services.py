@@ -8,7 +8,7 @@ from typing import Protocol
 
 from wordbot.clock import Clock
 from wordbot.config import Settings
-from wordbot.transport.effects import Delivery, Effect
+from wordbot.effects import Delivery, Effect
 
 __all__ = ["Outbound", "Services"]
 

@@ -26,11 +26,11 @@ from actors.services import Services
 from storage.database import connection_scope
 from wordbot.callback_data import decode_callback
 from wordbot.domain.training import SessionKind
+from wordbot.effects import AnswerCallback, SendText
 from wordbot.rendering import vocabulary as texts
 from wordbot.rendering.game import GAME_SCOPE
 from wordbot.rendering.settings import SETTINGS_SCOPE
 from wordbot.rendering.training import TRAINING_SCOPE
-from wordbot.transport.effects import AnswerCallback, SendText
 from wordbot.transport.updates import (
     ButtonPress,
     CommandMessage,

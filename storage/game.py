@@ -12,7 +12,7 @@ from storage.outbox import add_to_outbox
 from storage.session_rows import delete_session_row, upsert_session_row
 from wordbot.domain.game import GameCard, GameScore
 from wordbot.domain.game_session import GameSession
-from wordbot.transport.effects import Effect
+from wordbot.effects import Effect
 
 __all__ = [
     "commit_game",

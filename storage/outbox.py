@@ -8,7 +8,7 @@ from datetime import datetime
 
 from storage.models import Outbox
 from storage.prepared import Prepared, slot
-from wordbot.transport.effects import Effect, effect_from_json, effect_to_json
+from wordbot.effects import Effect, effect_from_json, effect_to_json
 
 __all__ = ["add_to_outbox", "keys_with_unsent", "mark_sent", "unsent_for"]
 

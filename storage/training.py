@@ -15,7 +15,7 @@ from storage.session_rows import delete_session_row, upsert_session_row
 from storage.vocabulary import snooze_due
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import SessionKind, TrainingSession
-from wordbot.transport.effects import Effect
+from wordbot.effects import Effect
 
 __all__ = [
     "commit_grade",

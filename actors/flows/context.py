@@ -16,7 +16,7 @@ from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
-from wordbot.transport.effects import Delivery, Effect, RemoveKeyboard, SendDocument, SendText
+from wordbot.effects import Delivery, Effect, RemoveKeyboard, SendDocument, SendText
 from wordbot.transport.updates import ButtonPress
 
 __all__ = ["UserContext"]

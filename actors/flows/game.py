@@ -17,15 +17,15 @@ from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.answers import is_correct
 from wordbot.domain.game import Direction, GameCard, GameScore, Outcome, build_deck, resolve
 from wordbot.domain.game_session import EndReason, GameSession
-from wordbot.rendering import game as texts
-from wordbot.rendering import vocabulary as vocabulary_texts
-from wordbot.transport.effects import (
+from wordbot.effects import (
     AnswerCallback,
     Delivery,
     EditPrompt,
     RemoveKeyboard,
     SendText,
 )
+from wordbot.rendering import game as texts
+from wordbot.rendering import vocabulary as vocabulary_texts
 from wordbot.transport.updates import ButtonPress
 
 __all__ = ["GameFlow"]

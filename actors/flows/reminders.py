@@ -17,8 +17,8 @@ from storage.database import database
 from wordbot.domain.learner import Learner
 from wordbot.domain.slots import Slot, SlotTimes, latest_due_slot, next_slot_after
 from wordbot.domain.training import SessionKind
+from wordbot.effects import SendText
 from wordbot.rendering import training as texts
-from wordbot.transport.effects import SendText
 
 __all__ = ["ReminderFlow", "enabled_slots"]
 

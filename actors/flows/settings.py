@@ -13,9 +13,9 @@ from storage import users
 from storage.database import database
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.settings_menu import LearnerSettings, Screen, Slot, apply_button
+from wordbot.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
 from wordbot.rendering import settings as texts
 from wordbot.rendering import vocabulary as vocabulary_texts
-from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
 from wordbot.transport.updates import ButtonPress
 
 __all__ = ["SettingsFlow"]

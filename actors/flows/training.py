@@ -20,9 +20,7 @@ from storage.database import database
 from wordbot.callback_data import CallbackData, new_token
 from wordbot.domain.srs import Grade, grade_card
 from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
-from wordbot.rendering import training as texts
-from wordbot.rendering import vocabulary as vocabulary_texts
-from wordbot.transport.effects import (
+from wordbot.effects import (
     AnswerCallback,
     Delivery,
     EditPrompt,
@@ -30,6 +28,8 @@ from wordbot.transport.effects import (
     RemoveKeyboard,
     SendText,
 )
+from wordbot.rendering import training as texts
+from wordbot.rendering import vocabulary as vocabulary_texts
 from wordbot.transport.updates import ButtonPress
 
 __all__ = ["TrainingFlow"]

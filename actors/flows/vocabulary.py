@@ -18,14 +18,14 @@ from wordbot.domain.pairs import (
     VocabularyInputError,
     parse_pairs_text,
 )
-from wordbot.rendering import vocabulary as texts
-from wordbot.transport.effects import (
+from wordbot.effects import (
     AnswerCallback,
     EditPrompt,
     RemoveKeyboard,
     SendDocument,
     SendText,
 )
+from wordbot.rendering import vocabulary as texts
 from wordbot.transport.sender import FileTooLarge
 from wordbot.transport.updates import ButtonPress, DocumentMessage
 

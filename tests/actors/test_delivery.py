@@ -9,7 +9,7 @@ from actors.flows.context import UserContext
 from actors.messages import SessionKey
 from actors.services import Services
 from wordbot.config import Settings
-from wordbot.transport.effects import AnswerCallback, Delivery, EditPrompt, SendText
+from wordbot.effects import AnswerCallback, Delivery, EditPrompt, SendText
 from wordbot.transport.workers import Workers
 
 

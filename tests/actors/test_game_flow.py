@@ -15,7 +15,7 @@ from storage.models import GameSessionStatistics, WordPair
 from tests.support.updates import UserUpdates
 from wordbot.config import Settings
 from wordbot.domain.game import Direction
-from wordbot.transport.effects import EditPrompt, SendText
+from wordbot.effects import EditPrompt, SendText
 
 USER = 88
 KEY = SessionKey(USER, USER)
@@ -215,7 +215,7 @@ def test_a_redelivered_typed_answer_counts_once(actor, outbound, clock):
 
 
 def test_a_copy_of_the_current_game_prompt_left_by_a_crash_loses_its_buttons(actor, outbound):
-    from wordbot.transport.effects import RemoveKeyboard
+    from wordbot.effects import RemoveKeyboard
 
     send(actor, command("game"))
     message_id, prompt = last_prompt(outbound)

@@ -14,7 +14,7 @@ from storage.models import TrainingSession, User, WordPair
 from tests.support.updates import UserUpdates, sent_prompts
 from wordbot.clock import FakeClock
 from wordbot.config import RemindersSettings, Settings
-from wordbot.transport.effects import EditPrompt
+from wordbot.effects import EditPrompt
 from wordbot.transport.updates import TextMessage
 
 USER = 123

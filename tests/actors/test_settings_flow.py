@@ -14,7 +14,7 @@ from storage import users
 from storage.models import User
 from wordbot.clock import FakeClock
 from wordbot.config import Settings
-from wordbot.transport.effects import AnswerCallback, EditPrompt, SendText
+from wordbot.effects import AnswerCallback, EditPrompt, SendText
 from wordbot.transport.updates import ButtonPress, CommandMessage
 
 USER = 99

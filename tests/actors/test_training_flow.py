@@ -14,7 +14,7 @@ from storage import training
 from storage.models import Outbox, TrainingSession, WordPair
 from tests.support.updates import UserUpdates, sent_prompts
 from wordbot.config import Settings
-from wordbot.transport.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
+from wordbot.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
 
 USER = 77
 KEY = SessionKey(USER, USER)
@@ -245,7 +245,7 @@ def test_owed_messages_survive_a_telegram_outage_and_go_with_the_next_event(
     actor, outbound, monkeypatch
 ):
     from storage.models import Outbox
-    from wordbot.transport.effects import Delivery
+    from wordbot.effects import Delivery
 
     send(actor, command("review"))
     message_id, prompt = prompts(outbound)[-1]

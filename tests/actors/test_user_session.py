@@ -15,7 +15,7 @@ from storage.models import User, WordPair
 from tests.support.updates import UserUpdates
 from wordbot.config import Settings
 from wordbot.domain.csv_export import export_csv
-from wordbot.transport.effects import AnswerCallback, EditPrompt, SendDocument, SendText
+from wordbot.effects import AnswerCallback, EditPrompt, SendDocument, SendText
 from wordbot.transport.updates import (
     DocumentMessage,
     OtherMessage,

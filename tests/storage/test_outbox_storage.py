@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from storage.outbox import add_to_outbox, keys_with_unsent, mark_sent, unsent_for
-from wordbot.transport.effects import Button, EditPrompt, RemoveKeyboard, SendText
+from wordbot.effects import Button, EditPrompt, RemoveKeyboard, SendText
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 

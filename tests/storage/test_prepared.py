@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from storage.models import Outbox
 from storage.outbox import add_to_outbox, mark_sent, unsent_for
 from storage.prepared import Prepared, slot
-from wordbot.transport.effects import Button, SendText
+from wordbot.effects import Button, SendText
 
 NOW = datetime(2026, 4, 2, 8, 30, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 
-from wordbot.transport.effects import Delivery, Effect, SendDocument, SendText
+from wordbot.effects import Delivery, Effect, SendDocument, SendText
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from wordbot.transport.effects import SendText
+from wordbot.effects import SendText
 from wordbot.transport.updates import ButtonPress, CommandMessage, TextMessage
 
 __all__ = ["UserUpdates", "sent_prompts"]

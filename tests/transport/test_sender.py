@@ -6,8 +6,8 @@ import pytest
 from telebot import apihelper
 
 from tests.support.emulator_fixtures import TEST_TOKEN
+from wordbot.effects import Button, EditPrompt, RemoveKeyboard, SendDocument, SendText
 from wordbot.transport.bot_api import make_bot
-from wordbot.transport.effects import Button, EditPrompt, RemoveKeyboard, SendDocument, SendText
 from wordbot.transport.sender import Sender
 
 CHAT = 3003

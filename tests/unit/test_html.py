@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from wordbot.rendering.html import MAX_MESSAGE_UNITS, escape, split_message, telegram_length
+from wordbot.rendering.html import escape
+from wordbot.transport.message_split import MAX_MESSAGE_UNITS, split_message, telegram_length
 
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
 

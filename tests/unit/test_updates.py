@@ -446,8 +446,8 @@ def test_group_replies_go_to_the_senders_workers_not_the_pollers_thread():
     """A group's "private chats only" is handed to perform_soon: polling never waits on it."""
     from actors.routing import Router
     from tests.support.outbound import RecordingOutbound
+    from wordbot.effects import SendText
     from wordbot.rendering.vocabulary import private_only
-    from wordbot.transport.effects import SendText
 
     class Outbound(RecordingOutbound):
         def perform(self, effect):

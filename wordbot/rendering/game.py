@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from wordbot.callback_data import encode_callback
 from wordbot.domain.game import GameScore, Outcome
+from wordbot.effects import Button, Keyboard
 from wordbot.rendering.html import escape
-from wordbot.transport.effects import Button, Keyboard
 
 __all__ = [
     "GAME_SCOPE",

@@ -18,8 +18,8 @@ from wordbot.domain.settings_menu import (
     preset_action,
     toggle_action,
 )
+from wordbot.effects import Button, Keyboard
 from wordbot.rendering.html import escape
-from wordbot.transport.effects import Button, Keyboard
 
 __all__ = [
     "SETTINGS_SCOPE",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from wordbot.callback_data import encode_callback
+from wordbot.effects import Button, Keyboard
 from wordbot.rendering.html import escape
-from wordbot.transport.effects import Button, Keyboard
 
 __all__ = [
     "BOT_COMMANDS",

@@ -21,8 +21,7 @@ from telebot.apihelper import (
 )
 from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from wordbot.rendering.html import split_message
-from wordbot.transport.effects import (
+from wordbot.effects import (
     AnswerCallback,
     Delivery,
     EditPrompt,
@@ -32,6 +31,7 @@ from wordbot.transport.effects import (
     SendDocument,
     SendText,
 )
+from wordbot.transport.message_split import split_message
 from wordbot.transport.pacing import Pacer
 from wordbot.transport.workers import Workers
 

@@ -20,15 +20,44 @@ Decisions where the SPEC is silent:
   omitted", "all without parentheses" and "all as written" are accepted, so a side full of
   parentheses cannot explode into 3ⁿ variants.
 * An answer or expected side that normalises to empty matches nothing.
+
+Forgiving answers (SPEC §13), `check_answer`; decisions where the SPEC is silent:
+* EXACT is `is_correct` (§5 alone; `is_correct` keeps that meaning). Otherwise the answer is
+  compared with each accepted form after both are accent-folded (`fold_accents`: NFD, every
+  combining mark dropped, NFC), so `cafe` for `café`, `еж` for `ёж` and `senor` for `señor`
+  are ALMOST at any length: an accent is not an edit.
+* Then an edit distance (optimal string alignment: insert, delete, substitute, swap of
+  neighbours; rapidfuzz) of 1 is allowed when the accepted form has 5–8 letters and 2 when
+  it has 9 or more; with 4 or fewer only the accent-folded form must be equal. "Letters"
+  counts the folded form's letters and digits, not spaces or punctuation, so `(to) run`'s
+  form `to run` has 5.
+* The spelling shown for ALMOST is the alternative as written in the card (trimmed, single
+  spaced, parentheses kept): for `run, (to) sprint` and `sprnt` it is `(to) sprint`; when
+  the answer matched the whole side, the whole side. Among several close forms the nearest
+  wins, ties going to the earlier alternative.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
 from itertools import product
 
-__all__ = ["MAX_OPTIONAL_PARTS", "accepted_answers", "is_correct", "normalize_answer"]
+from rapidfuzz.distance import OSA
+
+__all__ = [
+    "MAX_OPTIONAL_PARTS",
+    "AnswerCheck",
+    "Verdict",
+    "accepted_answers",
+    "allowed_edits",
+    "check_answer",
+    "fold_accents",
+    "is_correct",
+    "normalize_answer",
+]
 
 MAX_OPTIONAL_PARTS = 5
 
@@ -57,6 +86,75 @@ def is_correct(answer: str, expected: str) -> bool:
     """Whether the typed `answer` matches the `expected` side of the card."""
     normalized = normalize_answer(answer)
     return bool(normalized) and normalized in accepted_answers(expected)
+
+
+class Verdict(StrEnum):
+    EXACT = "exact"
+    ALMOST = "almost"
+    WRONG = "wrong"
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCheck:
+    """How a typed answer fared; `accepted` is the card's spelling to show when ALMOST."""
+
+    verdict: Verdict
+    accepted: str | None = None
+
+    @property
+    def correct(self) -> bool:
+        return self.verdict is not Verdict.WRONG
+
+
+def fold_accents(text: str) -> str:
+    """`text` without combining marks (NFD, marks dropped, NFC): `Café` is `Cafe`."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def allowed_edits(accepted_form: str) -> int:
+    """Edits forgiven for an accepted form by its count of letters (and digits)."""
+    letters = sum(1 for char in accepted_form if char.isalnum())
+    if letters >= 9:
+        return 2
+    if letters >= 5:
+        return 1
+    return 0
+
+
+def check_answer(answer: str, expected: str) -> AnswerCheck:
+    """EXACT per §5, ALMOST within accents and the length-scaled edits of §13, else WRONG."""
+    normalized = normalize_answer(answer)
+    if not normalized:
+        return AnswerCheck(Verdict.WRONG)
+    if normalized in accepted_answers(expected):
+        return AnswerCheck(Verdict.EXACT)
+    folded = fold_accents(normalized)
+    best: tuple[int, str] | None = None
+    for form, shown in _forms_with_spelling(expected):
+        target = fold_accents(form)
+        limit = allowed_edits(target)
+        distance = OSA.distance(folded, target, score_cutoff=limit)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, shown)
+    if best is None:
+        return AnswerCheck(Verdict.WRONG)
+    return AnswerCheck(Verdict.ALMOST, best[1])
+
+
+def _forms_with_spelling(expected: str) -> list[tuple[str, str]]:
+    """(normalised accepted form, the written alternative it came from), whole side last."""
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for text in [*_alternatives(expected), expected]:
+        shown = " ".join(text.split())
+        for variant in sorted(_variants(text)):
+            form = normalize_answer(variant)
+            if form and form not in seen:
+                seen.add(form)
+                pairs.append((form, shown))
+    return pairs
 
 
 def _alternatives(expected: str) -> list[str]:

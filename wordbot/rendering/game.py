@@ -9,6 +9,8 @@ from wordbot.rendering.html import escape
 
 __all__ = [
     "GAME_SCOPE",
+    "almost_mark",
+    "almost_prompt",
     "answered_prompt",
     "game_keyboard",
     "game_replaced",
@@ -34,6 +36,16 @@ def game_keyboard(token: str, *, resumed: bool = False) -> Keyboard:
 
 def answered_prompt(shown: str, expected: str, outcome: Outcome) -> str:
     return f"{escape(shown)} — <tg-spoiler>{escape(expected)}</tg-spoiler> {_MARKS[outcome]}"
+
+
+def almost_mark(accepted: str) -> str:
+    """The ✅ of a forgiven answer (SPEC §13) with the card's exact spelling."""
+    return f"✅ Almost: <b>{escape(accepted)}</b>"
+
+
+def almost_prompt(shown: str, expected: str, accepted: str) -> str:
+    """The prompt edited after an answer that was almost right: like ✅, with the spelling."""
+    return f"{escape(shown)} — <tg-spoiler>{escape(expected)}</tg-spoiler> {almost_mark(accepted)}"
 
 
 def summary(score: GameScore, *, timed_out_after_minutes: int | None = None) -> str:

@@ -86,12 +86,16 @@ class WordPair(BaseModel):
     new_rank = IntegerField()
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
+    # search_key(word1) / search_key(word2) (wordbot.domain.word_list), written with the words
+    word1_key = TextField(default="")
+    word2_key = TextField(default="")
 
     class Meta:
         table_name = "word_pairs"
         indexes = (
             (("user", "word1"), True),
             (("user", "due_at"), False),
+            (("user", "word1_key", "id"), False),
         )
 
 

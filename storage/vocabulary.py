@@ -12,6 +12,7 @@ from peewee import EXCLUDED, Case, chunked, fn
 from storage.database import database
 from storage.models import GameSession, GameSessionStatistics, TrainingSession, WordPair
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
+from wordbot.domain.word_list import search_key
 
 __all__ = [
     "ClearResult",
@@ -100,6 +101,8 @@ def upsert_pairs(
                 WordPair.user: user_id,
                 WordPair.word1: p.word1,
                 WordPair.word2: p.word2,
+                WordPair.word1_key: search_key(p.word1),
+                WordPair.word2_key: search_key(p.word2),
                 WordPair.new_rank: rng.randrange(_NEW_RANK_LIMIT),
                 WordPair.created_at: now,
                 WordPair.updated_at: now,
@@ -109,7 +112,11 @@ def upsert_pairs(
         for batch in chunked(rows, _BATCH):
             WordPair.insert_many(batch).on_conflict(
                 conflict_target=[WordPair.user, WordPair.word1],
-                update={WordPair.word2: EXCLUDED.word2, WordPair.updated_at: EXCLUDED.updated_at},
+                update={
+                    WordPair.word2: EXCLUDED.word2,
+                    WordPair.word2_key: EXCLUDED.word2_key,
+                    WordPair.updated_at: EXCLUDED.updated_at,
+                },
             ).execute()
     return UpsertResult(
         new=len(new_pairs),

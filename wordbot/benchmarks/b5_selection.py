@@ -40,6 +40,8 @@ def seed(cards: int, rng: random.Random) -> None:
                 "user": USER,
                 "word1": f"word{n}",
                 "word2": f"slovo{n}",
+                "word1_key": f"word{n}",
+                "word2_key": f"slovo{n}",
                 "state": state,
                 "due_at": due,
                 "new_rank": rng.randrange(2**31 - 1),

@@ -179,6 +179,8 @@ def _pair_fields() -> tuple:
         WordPair.new_rank,
         WordPair.created_at,
         WordPair.updated_at,
+        WordPair.word1_key,
+        WordPair.word2_key,
     )
 
 
@@ -204,6 +206,8 @@ def _pair_rows(plan: SeedPlan, now: datetime, first_pair_id: int) -> Iterator[tu
                 n,
                 joined,
                 joined,
+                f"word{n}",  # search_key of the words: already folded
+                f"slovo{n}",
             )
             pair_id += 1
 

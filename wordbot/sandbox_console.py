@@ -3,7 +3,11 @@
 Bot messages are printed as they arrive (from the emulator's server thread, under a print
 lock), edits marked "(edited)", inline buttons numbered. The user's lines become messages;
 a bare number presses a button; `:file PATH` sends a document; documents from the bot are
-saved into the downloads directory.
+saved into the downloads directory. `:paste` gathers the following lines, until one holding
+only `.`, into one message (e.g. `/add` with many pairs); lines are kept exactly as typed
+there, `:` commands and numbers included. End of input in paste mode sends what was gathered.
+(Telling pasted lines apart from typed ones by their timing is not reliable through Python's
+buffered input, so a message spans lines only in paste mode.)
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ Type a message and press Enter to send it to the bot; /commands work as in Teleg
   N             press button [N] of the latest bot message that shows buttons
                 (buttons are numbered from 1 on each message, row by row)
   :say TEXT     send TEXT as a message even if it is a number
+  :paste [TEXT] send several lines as one message (e.g. `:paste /add` with many pairs):
+                type or paste the lines, then a line holding only .
   :file PATH    send a file as a document (also :doc PATH)
   :reveal       show the latest message again with its spoilers uncovered
   :buttons      show the latest message with buttons again
@@ -32,6 +38,7 @@ Type a message and press Enter to send it to the bot; /commands work as in Teleg
 Hidden answers (spoilers) show as ▒▒▒ until you :reveal them.
 Documents the bot sends are saved into {downloads}."""
 
+PASTE_END = "."
 SPOILER_MASK = "▒"
 ANSWER_WAIT_SECONDS = 2.0
 SETTLE_SECONDS = 0.3
@@ -112,6 +119,8 @@ def run_console(
         for line in iter(stdin.readline, ""):
             if not console.handle_line(line.rstrip("\r\n")):
                 break
+        else:
+            console.end_of_input()
     except KeyboardInterrupt:
         console.say("")
     finally:
@@ -142,6 +151,7 @@ class _Console:
         self._downloads = downloads_dir
         self._reply_wait = reply_wait
         self._print_lock = threading.Lock()
+        self._pasted: list[str] | None = None  # the lines gathered in paste mode
 
     def say(self, text: str) -> None:
         with self._print_lock:
@@ -173,6 +183,9 @@ class _Console:
 
     def handle_line(self, line: str) -> bool:
         """Act on one input line; False when the user wants to leave."""
+        if self._pasted is not None:
+            self._paste_line(line)
+            return True
         command = line.strip()
         if not command:
             return True
@@ -185,6 +198,9 @@ class _Console:
             self._send_file(rest.strip())
         elif word == ":say":
             self._send_text(rest)
+        elif word == ":paste":
+            self._pasted = [rest] if rest.strip() else []
+            self.say(f"(paste mode: lines until one holding only {PASTE_END} form one message)")
         elif word == ":reveal":
             self._show_latest(lambda message: True, reveal=True)
         elif word == ":buttons":
@@ -196,6 +212,24 @@ class _Console:
         else:
             self._send_text(command)
         return True
+
+    def end_of_input(self) -> None:
+        """Input ended: a message being pasted is sent as it is."""
+        if self._pasted is not None:
+            self._paste_line(PASTE_END)
+
+    def _paste_line(self, line: str) -> None:
+        if line.strip() != PASTE_END:
+            self._pasted.append(line)
+            return
+        text = "\n".join(self._pasted)
+        self._pasted = None
+        if not text.strip():
+            self.say("(paste mode ended: nothing to send)")
+            return
+        lines = text.count("\n") + 1
+        self.say(f"(sending {lines} line{'s' if lines > 1 else ''} as one message)")
+        self._send_text(text)
 
     def _send_text(self, text: str) -> None:
         if not text.strip():

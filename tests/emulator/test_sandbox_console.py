@@ -171,3 +171,40 @@ def test_end_of_input_ends_the_console(emulator, tmp_path):
     output = io.StringIO()
     assert run_console(emulator, chat, io.StringIO(""), output, tmp_path, reply_wait=0) == 0
     assert output.getvalue().rstrip().endswith("Bye.")
+
+
+def _said(emulator):
+    """The texts the fake bot received, in order (it echoes each as "You said: …")."""
+    return [
+        message.text.removeprefix("You said: ")
+        for message in emulator.private_chat(1001).bot_messages()
+        if message.text.startswith("You said: ")
+    ]
+
+
+def test_paste_mode_sends_the_lines_until_a_lone_dot_as_one_message(emulator, tmp_path):
+    chat = emulator.private_chat(1001)
+    script = io.StringIO(
+        ":paste /add\nhouse, casa\n\n7\n:quit\n  dog; perro\n.\nafter\n:paste\n .\n:quit\n"
+    )
+    output = io.StringIO()
+    with _FakeBot(emulator):
+        run_console(emulator, chat, script, output, tmp_path, reply_wait=5)
+    assert _said(emulator) == ["/add\nhouse, casa\n\n7\n:quit\n  dog; perro", "after"]
+    printed = output.getvalue()
+    assert "(sending 6 lines as one message)" in printed
+    assert "(paste mode ended: nothing to send)" in printed
+
+
+def test_end_of_input_in_paste_mode_sends_what_was_gathered(emulator, tmp_path):
+    chat = emulator.private_chat(1001)
+    script = io.StringIO(":paste\nhouse, casa\ndog, perro\n")
+    with _FakeBot(emulator):
+        run_console(emulator, chat, script, io.StringIO(), tmp_path, reply_wait=5)
+    assert _said(emulator) == ["house, casa\ndog, perro"]
+
+
+def test_help_explains_paste_mode():
+    from wordbot.sandbox_console import HELP
+
+    assert ":paste" in HELP and "only ." in HELP

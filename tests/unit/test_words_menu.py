@@ -445,3 +445,11 @@ def test_the_parsers_reason_is_escaped() -> None:
 
 def test_word1_taken_names_the_word_escaped() -> None:
     assert "<b>&lt;b&gt;</b>" in render.word1_taken_text("<b>")
+
+
+def test_words_is_in_the_command_menu_and_the_help() -> None:
+    from wordbot.rendering.vocabulary import BOT_COMMANDS, help_text
+
+    assert "words" in dict(BOT_COMMANDS)
+    assert "/words – " in help_text() and "/words <i>text</i>" in help_text()
+    assert len(help_text()) <= 4096

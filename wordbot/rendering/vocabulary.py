@@ -41,6 +41,7 @@ BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("game", "Typed-answer quiz"),
     ("settings", "Cards per session, reminders, timezone"),
     ("add", "Add word pairs"),
+    ("words", "Browse, search, edit or delete your words"),
     ("export", "Download your words as CSV"),
     ("clear", "Delete all your words"),
     ("help", "How to use WordBot"),
@@ -72,7 +73,8 @@ def help_text() -> str:
         "across restarts.\n\n"
         "<b>Game</b>\n"
         "/game asks you to type translations of up to 5 pairs, both ways. A wrong answer or 👀 "
-        "brings the card back later; at the end you see your score. /game resumes a game in "
+        "brings the card back later; a missing accent or a small typo still counts "
+        '("Almost"). At the end you see your score. /game resumes a game in '
         "progress, /game new starts over.\n\n"
         "<b>Reminders</b>\n"
         "At your morning, afternoon and evening times a short review session arrives by "
@@ -83,6 +85,10 @@ def help_text() -> str:
         "• /add alone, then send the list as your next message\n"
         "• a .csv, .tsv or .txt file: two columns, an optional header row, up to 5 MB and "
         "20,000 rows; an existing word gets its translation updated\n\n"
+        "<b>Your words</b>\n"
+        "/words lists your pairs, 10 a page; /words <i>text</i> shows only those containing "
+        "it (case and accents don't matter). Tap a pair to see when it is due, edit it, "
+        "delete it or make it new again.\n\n"
         f"<b>Commands</b>\n{_commands_block()}"
     )
 

@@ -119,6 +119,7 @@ def test_words_opens_the_first_page_searched_by_the_text() -> None:
     assert open_words(None) == WordsView(Screen.LIST)
     assert open_words("   ") == WordsView(Screen.LIST)
     assert open_words("  casa ") == WordsView(Screen.LIST, query="casa")
+    assert open_words("x" * 5000).query == "x" * MAX_SIDE_CHARS
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,8 @@ Decisions where the SPEC is silent:
 * Delete returns to the list on the same page (storage shows the last page when that one
   emptied); Reset and Suspend stay on the card.
 * `noop` (the page counter button) is valid on the list only and changes nothing.
+* The search text is kept as typed (trimmed, cut to MAX_SEARCH_CHARS) for the header; the
+  folding for the match happens in storage (`search_needle`).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from wordbot.domain.pairs import PairInput, VocabularyInputError, parse_pairs_text
-from wordbot.domain.word_list import EditOutcome
+from wordbot.domain.word_list import MAX_SEARCH_CHARS, EditOutcome
 
 __all__ = [
     "DELETE_CONFIRM_TTL",
@@ -212,7 +214,7 @@ def valid_verbs(screen: Screen) -> frozenset[Verb]:
 
 def open_words(query: str | None) -> WordsView:
     """The view of a new /words message: the first page, searched when `query` is not blank."""
-    text = query.strip() if query else ""
+    text = query.strip()[:MAX_SEARCH_CHARS].strip() if query else ""
     return WordsView(Screen.LIST, query=text or None)
 
 

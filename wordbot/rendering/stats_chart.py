@@ -3,7 +3,8 @@
 Drawn with matplotlib's object API on an Agg canvas of its own (`Figure` + `FigureCanvasAgg`),
 never pyplot: no global figure registry, so any thread may render. Sized for a phone: the
 picture is square, about 900 px wide, with large type, since Telegram shows it about 400 pt
-wide. Today's bar is drawn in the accent colour in both panels and named on the axis.
+wide. Margins are fixed (room for five-digit counts) rather than computed by a layout engine,
+which would double the drawing time. Today's bar is drawn in the accent colour in both panels and named on the axis.
 """
 
 from __future__ import annotations
@@ -54,9 +55,11 @@ def render_stats_png(
 ) -> bytes:
     """The two panels as PNG bytes; the last review day and the first due day are today."""
     labels = labels or ChartLabels()
-    figure = Figure(figsize=(CHART_INCHES, CHART_INCHES), dpi=CHART_DPI, layout="constrained")
+    figure = Figure(figsize=(CHART_INCHES, CHART_INCHES), dpi=CHART_DPI)
     canvas = FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1)
+    # fixed margins: a layout engine would measure every label again and double the time
+    figure.subplots_adjust(left=0.16, right=0.97, top=0.94, bottom=0.06, hspace=0.38)
     _panel(
         top,
         reviews_per_day,

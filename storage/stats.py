@@ -75,7 +75,8 @@ def load_review_events(
     review_log: type[Model], user_id: int, now: datetime, days: int = REVIEW_LOG_DAYS
 ) -> list[ReviewEvent]:
     """The user's grades of the last `days` days from the `review_log` table (SPEC §12),
-    oldest first; `review_log` is its peewee model (user_id, reviewed_at, rating, state_before)."""
+    oldest first; `review_log` is its peewee model (user_id, reviewed_at, rating, state_before).
+    A state is read in lower case ("Review" and "review" are the same state)."""
     query = (
         review_log.select(review_log.reviewed_at, review_log.rating, review_log.state_before)
         .where(
@@ -86,7 +87,7 @@ def load_review_events(
         .order_by(review_log.reviewed_at)
     )
     return [
-        ReviewEvent(reviewed_at=reviewed_at, rating=rating, state_before=str(state_before))
+        ReviewEvent(reviewed_at, rating, str(state_before).lower())
         for reviewed_at, rating, state_before in query.tuples()
     ]
 

@@ -91,7 +91,7 @@ def test_review_events_of_the_window_oldest_first_for_that_user_only(learners):
     database.create_tables([ReviewLog])
     rows = [
         (USER, NOW - timedelta(days=401), 3, "review"),  # outside the window
-        (USER, NOW - timedelta(days=399), 1, "review"),
+        (USER, NOW - timedelta(days=399), 1, "Review"),
         (USER, NOW - timedelta(minutes=1), 3, "learning"),
         (USER, NOW - timedelta(days=2), 4, "new"),
         (USER, NOW + timedelta(minutes=1), 3, "review"),  # after now

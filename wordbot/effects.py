@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Keyboard",
     "RemoveKeyboard",
     "SendDocument",
+    "SendPhoto",
     "SendText",
     "effect_from_json",
     "effect_to_json",
@@ -67,7 +69,17 @@ class SendDocument:
     caption: str | None = None
 
 
-Effect = SendText | EditPrompt | RemoveKeyboard | AnswerCallback | SendDocument
+@dataclass(frozen=True, slots=True)
+class SendPhoto:
+    """Send a picture (PNG or JPEG) with an optional HTML caption of at most 1024 characters."""
+
+    chat_id: int
+    photo: bytes = field(repr=False)
+    file_name: str = "photo.png"
+    caption: str | None = None
+
+
+Effect = SendText | EditPrompt | RemoveKeyboard | AnswerCallback | SendDocument | SendPhoto
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +112,14 @@ def effect_to_json(effect: Effect) -> dict:
             }
         case RemoveKeyboard(chat_id, message_id):
             return {"type": "remove_keyboard", "chat_id": chat_id, "message_id": message_id}
+        case SendPhoto(chat_id, photo, file_name, caption):
+            return {
+                "type": "send_photo",
+                "chat_id": chat_id,
+                "photo": base64.b64encode(photo).decode("ascii"),
+                "file_name": file_name,
+                "caption": caption,
+            }
     raise TypeError(f"{type(effect).__name__} cannot go through the outbox")
 
 
@@ -112,6 +132,9 @@ def effect_from_json(data: dict) -> Effect:
             return EditPrompt(data["chat_id"], data["message_id"], data["text"], keyboard)
         case "remove_keyboard":
             return RemoveKeyboard(data["chat_id"], data["message_id"])
+        case "send_photo":
+            photo = base64.b64decode(data["photo"], validate=True)
+            return SendPhoto(data["chat_id"], photo, data["file_name"], data.get("caption"))
     raise ValueError(f"unknown outbox effect {data['type']!r}")
 
 

@@ -7,7 +7,8 @@ saved into the downloads directory. `:paste` gathers the following lines, until 
 only `.`, into one message (e.g. `/add` with many pairs); lines are kept exactly as typed
 there, `:` commands and numbers included. End of input in paste mode sends what was gathered.
 (Telling pasted lines apart from typed ones by their timing is not reliable through Python's
-buffered input, so a message spans lines only in paste mode.)
+buffered input, so a message spans lines only in paste mode.) Photos from the bot are saved
+into the downloads directory too.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ Type a message and press Enter to send it to the bot; /commands work as in Teleg
   :help         this help
   :quit         leave (Ctrl-D works too)
 Hidden answers (spoilers) show as ▒▒▒ until you :reveal them.
-Documents the bot sends are saved into {downloads}."""
+Documents and photos the bot sends are saved into {downloads}."""
 
 PASTE_END = "."
 SPOILER_MASK = "▒"
@@ -46,7 +47,7 @@ SCRIPTED_REPLY_WAIT_SECONDS = 10.0
 
 
 def render_message(message: BotMessage, *, reveal_spoilers: bool = False) -> str:
-    """A bot message as terminal text: header, plain text, document, numbered buttons."""
+    """A bot message as terminal text: header, plain text, document or photo, numbered buttons."""
     marks = {"edited": " (edited)", "deleted": " (deleted)"}
     lines = [f"── bot · message {message.message_id}{marks.get(message.event, '')} ──"]
     if message.event == "deleted":
@@ -54,6 +55,10 @@ def render_message(message: BotMessage, *, reveal_spoilers: bool = False) -> str
     if message.document is not None:
         name = message.document.get("file_name", message.document["file_id"])
         lines.append(f"📎 {name} ({message.document.get('file_size', 0)} bytes)")
+    photo = message.largest_photo
+    if photo is not None:
+        size = f"{photo['width']}×{photo['height']}, {photo.get('file_size', 0)} bytes"
+        lines.append(f"🖼 photo ({size})")
     text = message.text if reveal_spoilers else _masked(message)
     if text:
         lines.append(text)
@@ -129,6 +134,14 @@ def run_console(
     return 0
 
 
+def _image_suffix(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return ".png"
+    if data.startswith(b"\xff\xd8"):
+        return ".jpg"
+    return ""
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -166,17 +179,26 @@ class _Console:
         if message.document is not None and message.event == "sent":
             saved = self._save(message.document)
             text += f"\n   saved to {saved}"
+        photo = message.largest_photo
+        if photo is not None and message.event == "sent":
+            saved = self._save(photo, f"photo-{message.message_id}")
+            text += f"\n   saved to {saved}"
         self.say(text)
 
-    def _save(self, document: dict) -> Path:
+    def _save(self, document: dict, default_name: str | None = None) -> Path:
+        """A file of the bot's into the downloads directory; a photo (no file name) is named
+        `photo-<message id>` with the extension its content calls for."""
         self._downloads.mkdir(parents=True, exist_ok=True)
-        name = Path(document.get("file_name") or document["file_id"]).name
+        data = self._emulator.document_bytes(document["file_id"])
+        name = Path(document.get("file_name") or default_name or document["file_id"]).name
+        if default_name is not None and not Path(name).suffix:
+            name += _image_suffix(data)
         target = self._downloads / name
         number = 1
         while target.exists():
             number += 1
             target = self._downloads / f"{Path(name).stem} ({number}){Path(name).suffix}"
-        target.write_bytes(self._emulator.document_bytes(document["file_id"]))
+        target.write_bytes(data)
         return target
 
     # -- from the user ------------------------------------------------------------------

@@ -7,9 +7,19 @@ import json
 import threading
 
 import requests
+from PIL import Image
 
 from wordbot.emulator import BotMessage, Button
 from wordbot.sandbox_console import render_message, run_console
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), (40, 90, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def _message(**fields):
@@ -58,6 +68,17 @@ def test_render_shows_a_document():
     assert render_message(message) == "── bot · message 7 ──\n📎 words.csv (12 bytes)\n2 pairs"
 
 
+def test_render_shows_a_photo_by_its_largest_size():
+    sizes = (
+        {"file_id": "s", "width": 90, "height": 90, "file_size": 900},
+        {"file_id": "f", "width": 900, "height": 900, "file_size": 51234},
+    )
+    message = _message(text="📊 Your progress", photo=sizes)
+    assert render_message(message) == (
+        "── bot · message 7 ──\n🖼 photo (900×900, 51234 bytes)\n📊 Your progress"
+    )
+
+
 class _FakeBot:
     """A scripted bot that long-polls the emulator with `requests` and answers."""
 
@@ -104,6 +125,14 @@ class _FakeBot:
                 timeout=10,
             )
             assert answer.json()["ok"]
+        elif message["text"] == "/stats":
+            answer = self.session.post(
+                self.base + "sendPhoto",
+                params={"chat_id": chat_id, "caption": "Your progress"},
+                files={"photo": ("stats.png", PNG)},
+                timeout=10,
+            )
+            assert answer.json()["ok"], answer.json()
         elif message["text"] == "/start":
             keyboard = {
                 "inline_keyboard": [
@@ -164,6 +193,22 @@ def test_a_scripted_console_session(emulator, tmp_path):
     assert ":file PATH" in printed
     assert "never sent" not in printed
     assert emulator.unknown_calls == []
+
+
+def test_a_photo_from_the_bot_is_saved_and_its_path_printed(emulator, tmp_path):
+    chat = emulator.private_chat(1001)
+    downloads = tmp_path / "sandbox-downloads"
+    output = io.StringIO()
+    with _FakeBot(emulator):
+        run_console(
+            emulator, chat, io.StringIO("/stats\n/stats\n"), output, downloads, reply_wait=5
+        )
+    printed = output.getvalue()
+    first, second = sorted(downloads.iterdir())
+    assert first.read_bytes() == second.read_bytes() == PNG
+    assert [first.suffix, second.suffix] == [".png", ".png"]
+    assert f"saved to {first}" in printed and f"saved to {second}" in printed
+    assert "🖼 photo" in printed and "Your progress" in printed
 
 
 def test_end_of_input_ends_the_console(emulator, tmp_path):

@@ -6,7 +6,15 @@ import pytest
 from telebot import apihelper
 
 from tests.support.emulator_fixtures import TEST_TOKEN
-from wordbot.effects import Button, EditPrompt, RemoveKeyboard, SendDocument, SendText
+from wordbot.effects import (
+    Button,
+    EditPrompt,
+    RemoveKeyboard,
+    SendDocument,
+    SendPhoto,
+    SendText,
+)
+from wordbot.rendering.stats_chart import render_stats_png
 from wordbot.transport.bot_api import make_bot
 from wordbot.transport.sender import Sender
 
@@ -80,6 +88,27 @@ def test_document_upload_and_download(emulator, sender_and_sleeps):
     assert document["file_name"] == "words.csv"
     assert sender.download(document["file_id"]) == b"a,b\r\n"
     assert sender.download("no-such-file") is None
+
+
+def test_a_photo_goes_up_as_multipart_with_its_file_name_and_html_caption(
+    emulator, sender_and_sleeps
+):
+    sender, _ = sender_and_sleeps
+    png = render_stats_png([], [])
+    delivery = sender.perform(SendPhoto(CHAT, png, "stats.png", "📊 <b>Your progress</b>"))
+    message = emulator.chat(CHAT).message(delivery.message_id)
+    assert delivery.ok and message.text == "📊 Your progress"
+    assert emulator.document_bytes(message.largest_photo["file_id"]) == png
+    (call,) = [call for call in emulator.calls if call.method == "sendPhoto"]
+    assert call.files == {"photo": ("stats.png", len(png))}
+
+
+def test_a_photo_without_caption_and_a_refused_photo(emulator, sender_and_sleeps):
+    sender, sleeps = sender_and_sleeps
+    assert sender.perform(SendPhoto(CHAT, render_stats_png([], []), "stats.png")).ok
+    refused = sender.perform(SendPhoto(CHAT, b"not a picture", "stats.png"))
+    assert not refused.ok and not refused.transient
+    assert "IMAGE_PROCESS_FAILED" in refused.error and sleeps == []
 
 
 def test_a_wave_to_300_users_gets_no_429_from_telegram_limits(emulator):

@@ -9,8 +9,8 @@
 
 Modules: `server` (HTTP), `params` (request parameters), `methods` (Bot API semantics),
 `state` (what is remembered), `html_text` (HTML parse mode), `limits` (flood control),
-`faults` (injected failures), `webhook` (delivery), `users` (acting as a user), `records`
-(snapshots handed to tests), `bot_api_emulator` (the facade).
+`faults` (injected failures), `images` (photo sizes), `webhook` (delivery), `users` (acting
+as a user), `records` (snapshots handed to tests), `bot_api_emulator` (the facade).
 """
 
 from wordbot.emulator.bot_api_emulator import DEFAULT_TOKEN, BotApiEmulator, Outage

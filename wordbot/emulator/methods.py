@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from wordbot.emulator.errors import ApiError, ConnectionDropped, bad_request
 from wordbot.emulator.faults import FaultPlan
 from wordbot.emulator.html_text import HtmlParseError, parse_html, utf16_length
+from wordbot.emulator.images import image_size
 from wordbot.emulator.limits import RateLimiter
 from wordbot.emulator.params import (
     UploadedFile,
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_CALLBACK_DATA_BYTES",
     "MAX_CAPTION_CHARACTERS",
     "MAX_DOWNLOAD_BYTES",
+    "MAX_PHOTO_BYTES",
     "MAX_TEXT_CHARACTERS",
     "BotApi",
 ]
@@ -36,6 +38,9 @@ MAX_TEXT_CHARACTERS = 4096
 MAX_CAPTION_CHARACTERS = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_WIDTH_PLUS_HEIGHT = 10_000
+MAX_PHOTO_ASPECT_RATIO = 20
 MAX_CALLBACK_ANSWER_CHARACTERS = 200
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -96,6 +101,7 @@ class BotApi:
                 "deleteMessage": self.delete_message,
                 "answerCallbackQuery": self.answer_callback_query,
                 "sendDocument": self.send_document,
+                "sendPhoto": self.send_photo,
                 "getFile": self.get_file,
                 "sendChatAction": self.send_chat_action,
                 "setMyCommands": self.set_my_commands,
@@ -444,6 +450,66 @@ class BotApi:
             record = self._new_bot_message(
                 chat,
                 document=stored.document(),
+                caption=caption.text or None,
+                caption_html=caption.html or None,
+                caption_entities=caption.entities if caption.text else (),
+                reply_markup=markup,
+                extra=extra,
+            )
+            event = state.record_bot_event(record, "sent")
+            return record.to_api(chat.chat), [event]
+
+    def send_photo(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Result:
+        """A PNG or JPEG uploaded (multipart field `photo`) or sent again by file_id.
+
+        Telegram's limits: at most 10 MB, width + height at most 10000, sides at most 20:1.
+        The emulator keeps the bytes as sent and answers with one PhotoSize, the original
+        (Telegram would recompress to JPEG and add smaller sizes).
+        """
+        state = self.state
+        with state.lock:
+            chat = self._target_chat(params)
+            caption = self._formatted(
+                params,
+                "caption",
+                "caption_entities",
+                MAX_CAPTION_CHARACTERS,
+                "message caption is too long",
+            )
+            markup = self._inline_markup(params)
+            extra = self._reply_extra(chat, params)
+            upload = files.get("photo")
+            if upload is not None:
+                data = upload.data
+                if not data:
+                    raise bad_request("file must be non-empty")
+                if len(data) > MAX_PHOTO_BYTES:
+                    raise bad_request("PHOTO_SAVE_FILE_INVALID")
+                stored = None
+            else:
+                reference = str_param(params, "photo")
+                if not reference:
+                    raise bad_request("there is no photo in the request")
+                stored = state.files.get(reference)
+                if stored is None:
+                    raise bad_request("wrong file identifier/HTTP URL specified")
+                data = stored.data
+            size = image_size(data)
+            if size is None:
+                raise bad_request("IMAGE_PROCESS_FAILED")
+            width, height = size
+            if width + height > MAX_PHOTO_WIDTH_PLUS_HEIGHT or max(
+                width, height
+            ) > MAX_PHOTO_ASPECT_RATIO * min(width, height):
+                raise bad_request("PHOTO_INVALID_DIMENSIONS")
+            self._check_not_blocked(chat)
+            self._admit(chat.chat_id)
+            if upload is not None:
+                stored = state.store_file(data, upload.file_name, _mime_type(upload), "photos")
+            assert stored is not None
+            record = self._new_bot_message(
+                chat,
+                photo=[stored.photo_size(width, height)],
                 caption=caption.text or None,
                 caption_html=caption.html or None,
                 caption_entities=caption.entities if caption.text else (),

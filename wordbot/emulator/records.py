@@ -20,8 +20,8 @@ class BotMessage:
     """A bot message as it was right after one change (`event`: "sent", "edited" or "deleted").
 
     A snapshot, not a live object: ask the chat again (`last_bot_message()`, `message(id)`) for
-    the current state. `text` is the plain text Telegram shows (for a document: its caption,
-    "" when none); `html` is what the bot sent before parsing. `buttons` are the rows of the
+    the current state. `text` is the plain text Telegram shows (for a document or a photo: its
+    caption, "" when none); `photo` is the API `PhotoSize` array of a photo message; `html` is what the bot sent before parsing. `buttons` are the rows of the
     current inline keyboard, empty when there is none. `seq` orders every change the emulator
     saw (user actions included), so it can be passed as `since=` to the waiting helpers.
     """
@@ -38,6 +38,12 @@ class BotMessage:
     date: int
     seq: int
     event: str
+    photo: tuple[dict[str, Any], ...] | None = None
+
+    @property
+    def largest_photo(self) -> dict[str, Any] | None:
+        """The biggest size of a photo message (Telegram lists them smallest first)."""
+        return self.photo[-1] if self.photo else None
 
     @property
     def has_keyboard(self) -> bool:

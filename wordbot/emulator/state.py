@@ -50,6 +50,7 @@ class MessageRecord:
     caption_html: str | None = None
     caption_entities: tuple[dict[str, Any], ...] = ()
     document: dict[str, Any] | None = None
+    photo: list[dict[str, Any]] | None = None  # the API `PhotoSize` array
     reply_markup: dict[str, Any] | None = None
     edit_count: int = 0
     edit_date: int | None = None
@@ -72,6 +73,8 @@ class MessageRecord:
                 message["entities"] = list(self.entities)
         if self.document is not None:
             message["document"] = dict(self.document)
+        if self.photo is not None:
+            message["photo"] = [dict(size) for size in self.photo]
         if self.caption is not None:
             message["caption"] = self.caption
             if self.caption_entities:
@@ -81,7 +84,7 @@ class MessageRecord:
         return message
 
     def snapshot(self, seq: int, event: str) -> BotMessage:
-        if self.document is not None:
+        if self.document is not None or self.photo is not None:
             text, html, entities = (
                 self.caption or "",
                 self.caption_html or "",
@@ -102,6 +105,7 @@ class MessageRecord:
             date=self.date,
             seq=seq,
             event=event,
+            photo=tuple(dict(size) for size in self.photo) if self.photo is not None else None,
         )
 
 
@@ -144,6 +148,16 @@ class FileRecord:
             document["mime_type"] = self.mime_type
         document["file_size"] = len(self.data)
         return document
+
+    def photo_size(self, width: int, height: int) -> dict[str, Any]:
+        """The API `PhotoSize` object of this file."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "width": width,
+            "height": height,
+            "file_size": len(self.data),
+        }
 
 
 @dataclass(slots=True)
@@ -421,7 +435,13 @@ class EmulatorState:
 
     # -- files --------------------------------------------------------------------------
 
-    def store_file(self, data: bytes, file_name: str | None, mime_type: str | None) -> FileRecord:
+    def store_file(
+        self,
+        data: bytes,
+        file_name: str | None,
+        mime_type: str | None,
+        folder: str = "documents",
+    ) -> FileRecord:
         with self.lock:
             number = self.new_id()
             suffix = ""
@@ -430,7 +450,7 @@ class EmulatorState:
             record = FileRecord(
                 file_id=f"BQACAgIAAx-emu-{number}-{self.random_token(8)}",
                 file_unique_id=f"AgADemu{number}",
-                file_path=f"documents/file_{number}{suffix}",
+                file_path=f"{folder}/file_{number}{suffix}",
                 file_name=file_name,
                 mime_type=mime_type,
                 data=bytes(data),

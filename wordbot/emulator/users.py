@@ -313,6 +313,9 @@ def _transcript_line(record: MessageRecord) -> str:
     body = record.text if record.text is not None else ""
     if record.document is not None:
         body = f"[document {record.document.get('file_name', '')}] {record.caption or ''}".strip()
+    if record.photo:
+        largest = record.photo[-1]
+        body = f"[photo {largest['width']}x{largest['height']}] {record.caption or ''}".strip()
     line = f"#{record.message_id} {who}: {body}"
     if record.reply_markup:
         rows = record.reply_markup.get("inline_keyboard", [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import random
 import threading
@@ -19,7 +20,7 @@ from telebot.apihelper import (
     ApiInvalidJSONException,
     ApiTelegramException,
 )
-from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup
+from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 
 from wordbot.effects import (
     AnswerCallback,
@@ -29,6 +30,7 @@ from wordbot.effects import (
     Keyboard,
     RemoveKeyboard,
     SendDocument,
+    SendPhoto,
     SendText,
 )
 from wordbot.transport.message_split import split_message
@@ -129,6 +131,17 @@ class Sender:
                         chat_id,
                         content,
                         visible_file_name=file_name,
+                        caption=caption,
+                        parse_mode="HTML",
+                    ),
+                    chat_id,
+                )
+            case SendPhoto(chat_id, photo, file_name, caption):
+                return self._send(
+                    "sendPhoto",
+                    lambda: self._bot.send_photo(
+                        chat_id,
+                        InputFile(io.BytesIO(photo), file_name=file_name),
                         caption=caption,
                         parse_mode="HTML",
                     ),

@@ -1,0 +1,48 @@
+"""Effects as JSON for the outbox: every kind that can be owed comes back equal."""
+
+import json
+
+import pytest
+
+from wordbot.effects import (
+    Button,
+    EditPrompt,
+    RemoveKeyboard,
+    SendDocument,
+    SendPhoto,
+    SendText,
+    effect_from_json,
+    effect_to_json,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\xff binary \x00"
+
+
+@pytest.mark.parametrize(
+    "effect",
+    [
+        SendText(1, "<b>hi</b>", ((Button("Go", "x:go:AAAA"),),)),
+        EditPrompt(1, 5, "text", None),
+        RemoveKeyboard(1, 5),
+        SendPhoto(1, PNG, "stats.png", "📊 <b>Your progress</b>"),
+        SendPhoto(1, PNG, "stats.png", None),
+    ],
+)
+def test_an_effect_survives_its_json_round_trip(effect):
+    stored = json.loads(json.dumps(effect_to_json(effect)))
+    assert effect_from_json(stored) == effect
+
+
+def test_a_photo_is_stored_as_base64_text():
+    stored = effect_to_json(SendPhoto(1, PNG, "stats.png"))
+    assert stored["photo"] == "iVBORw0KGgoA/yBiaW5hcnkgAA=="
+    assert stored["type"] == "send_photo"
+
+
+def test_a_photos_bytes_stay_out_of_its_repr():
+    assert "PNG" not in repr(SendPhoto(1, PNG, "stats.png"))
+
+
+def test_a_document_still_cannot_go_through_the_outbox():
+    with pytest.raises(TypeError):
+        effect_to_json(SendDocument(1, "a.csv", b"a,b"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -100,6 +101,14 @@ def effect_to_json(effect: Effect) -> dict:
             }
         case RemoveKeyboard(chat_id, message_id):
             return {"type": "remove_keyboard", "chat_id": chat_id, "message_id": message_id}
+        case SendDocument(chat_id, file_name, content, caption):
+            return {
+                "type": "send_document",
+                "chat_id": chat_id,
+                "file_name": file_name,
+                "content": base64.b64encode(content).decode("ascii"),
+                "caption": caption,
+            }
     raise TypeError(f"{type(effect).__name__} cannot go through the outbox")
 
 
@@ -112,6 +121,9 @@ def effect_from_json(data: dict) -> Effect:
             return EditPrompt(data["chat_id"], data["message_id"], data["text"], keyboard)
         case "remove_keyboard":
             return RemoveKeyboard(data["chat_id"], data["message_id"])
+        case "send_document":
+            content = base64.b64decode(data["content"])
+            return SendDocument(data["chat_id"], data["file_name"], content, data["caption"])
     raise ValueError(f"unknown outbox effect {data['type']!r}")
 
 

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import peewee
+
 __all__ = ["ADVISORY_LOCK_KEY", "AlreadyRunning", "InstanceLock"]
 
 ADVISORY_LOCK_KEY = 0x576F7264426F74  # "WordBot"
@@ -67,7 +69,10 @@ class InstanceLock:
     def _lock_advisory(self) -> None:
         import psycopg2
 
-        connection = psycopg2.connect(self._url)
+        try:
+            connection = psycopg2.connect(self._url)
+        except psycopg2.Error as error:  # reported like any unreachable database
+            raise peewee.OperationalError(str(error)) from None
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))

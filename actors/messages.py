@@ -33,11 +33,13 @@ class SessionKey:
 
 @dataclass(frozen=True, slots=True)
 class HandleUpdate:
-    """One Telegram update for a user's actor; `completion` resolves once it is handled."""
+    """One Telegram update for a user's actor, from inbox entry `entry_id` (None: not from the
+    inbox, e.g. a test driving the actor); `completion` resolves once it is handled."""
 
     key: SessionKey
     incoming: Incoming
     completion: Future | None = field(default=None, compare=False, repr=False)
+    entry_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from actors.messages import (
     Tick,
 )
 from actors.services import Services
-from storage import game, training, users
+from storage import game, inbox, training, users
 from storage.database import database
 
 __all__ = ["Metronome", "Scheduler"]
@@ -141,10 +141,12 @@ class Scheduler(pykka.ThreadingActor):
 
     def _on_cleanup(self, now) -> None:
         """SPEC §6.6: idle games end through their user's actor (which sends the summary);
-        expired training rows go; idle actors are passivated."""
+        expired training rows go; handled inbox entries too old to come again go; idle actors
+        are passivated."""
         with database.connection_context():
             idle = game.idle_games(now)
             removed = training.delete_expired_training_sessions(now)
+            inbox.purge_handled(now)
         for chat_id, user_id in idle:
             self._supervisor.tell(EndIdleGame(SessionKey(chat_id, user_id)))
         if idle or removed:

@@ -1,13 +1,17 @@
-"""What every actor needs from outside: settings, the clock and the outbound sender."""
+"""What every actor needs from outside: settings, the clock, the outbound sender, a seed."""
 
 from __future__ import annotations
 
+import random
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from wordbot.clock import Clock
 from wordbot.config import Settings
+from wordbot.decide.transition import Rules
+from wordbot.domain.slots import SlotTimes
 from wordbot.effects import Delivery, Effect
 
 __all__ = ["Outbound", "Services"]
@@ -26,3 +30,21 @@ class Services:
     settings: Settings
     clock: Clock
     outbound: Outbound
+    seed: int | None = None  # seeds every actor's random generator, so a failure can be replayed
+
+    def rng_for(self, chat_id: int, user_id: int) -> random.Random:
+        if self.seed is None:
+            return random.Random()
+        return random.Random(f"{self.seed}:{chat_id}:{user_id}")
+
+    def rules(self) -> Rules:
+        """The settings decisions need, as plain values."""
+        settings = self.settings
+        reminders, sessions = settings.reminders, settings.sessions
+        return Rules(
+            training_ttl=timedelta(minutes=sessions.training_ttl_minutes),
+            game_idle=timedelta(minutes=sessions.game_idle_minutes),
+            active_grace=timedelta(minutes=reminders.active_grace_minutes),
+            pause_after_misses=reminders.pause_after_misses,
+            slot_times=SlotTimes.parse(reminders.morning, reminders.afternoon, reminders.evening),
+        )

@@ -1,36 +1,52 @@
-"""The UserSession actor: the only handler and writer of one (chat, user)'s state."""
+"""The UserSession actor: the only handler and writer of one (chat, user)'s state.
+
+Every event goes one way (SPEC §11): snapshot (cached) → a pure decision → one unit of work
+(the writes, the inbox entry's removal and the owed messages) → delivery (the outbox, the
+press's answer and any owed prompt, whose message id is then recorded). This module only
+chooses the decision for an event and loads the facts it needs through the snapshot cache.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pykka
 
-from actors.flows.context import UserContext
-from actors.flows.game import GameFlow
-from actors.flows.reminders import ReminderFlow
-from actors.flows.settings import SettingsFlow
-from actors.flows.training import TrainingFlow
-from actors.flows.vocabulary import VocabularyFlow
-from actors.messages import (
-    EndIdleGame,
-    HandleUpdate,
-    Passivated,
-    Recover,
-    ReminderDue,
-    SessionKey,
-)
+from actors.delivery import Deliverer
+from actors.messages import EndIdleGame, HandleUpdate, Passivated, Recover, ReminderDue, SessionKey
 from actors.services import Services
+from actors.snapshot_cache import SnapshotCache
+from actors.unit_of_work import UnitOfWork
 from storage.database import connection_scope
-from wordbot.callback_data import decode_callback
+from wordbot.callback_data import (
+    CLEAR_SCOPE,
+    GAME_SCOPE,
+    SETTINGS_SCOPE,
+    TRAINING_SCOPE,
+    decode_callback,
+    new_token,
+)
+from wordbot.decide import game as game_rules
+from wordbot.decide import vocabulary as vocabulary_rules
+from wordbot.decide.reminders import decide_reminder, decide_user_active
+from wordbot.decide.settings import decide_settings_command, decide_settings_press
+from wordbot.decide.training import (
+    decide_grade,
+    decide_start_or_resume,
+    owed_training_prompt,
+    stale_press,
+)
+from wordbot.decide.transition import Moment, Snapshot, Transition, merge
+from wordbot.domain.csv_import import is_supported_document, parse_document
+from wordbot.domain.game import build_deck
+from wordbot.domain.pairs import MAX_IMPORT_BYTES, VocabularyInputError, parse_pairs_text
 from wordbot.domain.training import SessionKind
 from wordbot.effects import AnswerCallback, SendText
 from wordbot.rendering import vocabulary as texts
-from wordbot.rendering.game import GAME_SCOPE
-from wordbot.rendering.settings import SETTINGS_SCOPE
-from wordbot.rendering.training import TRAINING_SCOPE
+from wordbot.transport.sender import FileTooLarge
 from wordbot.transport.updates import (
     ButtonPress,
     CommandMessage,
@@ -44,6 +60,8 @@ __all__ = ["UserSession"]
 
 log = logging.getLogger(__name__)
 
+Decision = Callable[[Moment], Transition]
+
 
 class UserSession(pykka.ThreadingActor):
     """Handles one user's events one at a time; can be driven without `.start()` in tests."""
@@ -55,20 +73,20 @@ class UserSession(pykka.ThreadingActor):
     ) -> None:
         super().__init__()
         self.key = key
+        self._services = services
         self._supervisor = supervisor
-        self._ctx = UserContext(key, services)
-        self._training = TrainingFlow(self._ctx)
-        self._game = GameFlow(self._ctx)
-        self._reminders = ReminderFlow(self._ctx, self._training, self._game)
-        self._settings = SettingsFlow(self._ctx, self._reminders)
-        self._vocabulary = VocabularyFlow(self._ctx, on_cleared=self._sessions_cleared)
+        self._rules = services.rules()
+        self._rng = services.rng_for(key.chat_id, key.user_id)
+        self._cache = SnapshotCache(key)
+        self._work = UnitOfWork(key, self._rules, self._cache)
+        self._delivery = Deliverer(key, self._rules, self._cache, services.outbound)
 
     def on_receive(self, message: Any) -> Any:
         match message:
             case HandleUpdate():
                 self._handle_update(message)
             case Recover():
-                self._housekeeping(self._settle)
+                self._housekeeping(lambda moment: Transition())  # pays what is owed
             case EndIdleGame():
                 self._housekeeping(self._end_idle_game)
             case ReminderDue():
@@ -82,130 +100,187 @@ class UserSession(pykka.ThreadingActor):
             with contextlib.suppress(pykka.ActorDeadError):  # shutting down
                 self._supervisor.tell(Passivated(self.key, self.actor_urn))
 
-    def _housekeeping(self, work) -> None:
-        """Run housekeeping work with a connection; failures are logged, the actor lives."""
+    # --- the one path of a change --------------------------------------------------------------
+
+    def _change(self, decide: Decision, entry_id: int | None = None) -> None:
+        now = self._services.clock.now()
+        moment = Moment(now, self._rng, new_token)
+        transition = decide(moment)
+        self._work.apply(transition, entry_id, now, self._rng)
+        prompts = [transition.prompt] if transition.prompt is not None else []
+        targets = {prompt.target for prompt in prompts}
+        for owed in (
+            owed_training_prompt(self._cache.training(now)),
+            game_rules.owed_game_prompt(game_rules.active_game(self._snapshot(moment), moment)),
+        ):
+            if owed is not None and owed.target not in targets:
+                prompts.append(owed)
+        self._delivery.deliver(transition.answer, prompts, now, flush=bool(transition.owed))
+
+    def _snapshot(self, moment: Moment, card_ids=()) -> Snapshot:
+        return self._cache.snapshot(moment.now, card_ids)
+
+    def _housekeeping(self, decide: Decision) -> None:
+        """Work not caused by an update; failures are logged, the actor lives."""
         try:
             with connection_scope():
-                work()
+                self._change(decide)
         except Exception:
-            log.exception("user actor %s: %s failed", self.key, work.__name__)
-            self._ctx.forget()
-
-    def _settle(self) -> None:
-        """Before anything else, pay what is still owed: outbox messages (after a crash or a
-        Telegram outage) and a prompt that was never sent. Cheap: both checks use caches."""
-        if self._ctx.outbox_owed:
-            self._ctx.flush_outbox()
-        self._training.send_owed_prompt()
-        self._game.send_owed_prompt()
-
-    def _reminder_due(self) -> None:
-        self._settle()
-        self._reminders.reminder_due()
-
-    def _end_idle_game(self) -> None:
-        self._settle()
-        self._game.end_idle()
-
-    def _sessions_cleared(self) -> None:
-        self._ctx.forget_cards()
-        self._training.end()
-        self._game.end()
+            log.exception("user actor %s: housekeeping failed", self.key)
+            self._cache.forget()
 
     def _handle_update(self, message: HandleUpdate) -> None:
-        self._ctx.update_id = message.incoming.update_id
         try:
             with connection_scope():
-                self._settle()
-                if self._ctx.learner().already_applied(message.incoming.update_id, self._ctx.now()):
-                    self._skip_replay(message.incoming)
-                else:
-                    self._route(message.incoming)
+                self._change(
+                    lambda moment: self._decide_update(message.incoming, moment), message.entry_id
+                )
         except Exception:
             log.exception("user actor %s: update %s failed", self.key, message.incoming.update_id)
-            self._ctx.forget()
-            self._apologise(message.incoming)
+            self._cache.forget()
+            self._apologise(message)
         finally:
-            self._ctx.update_id = None
             if message.completion is not None:
                 message.completion.set(None)
 
-    def _skip_replay(self, incoming: Incoming) -> None:
-        """Telegram delivered again an update whose change is committed: do nothing twice."""
-        log.info("user actor %s: update %s was already applied", self.key, incoming.update_id)
-        if isinstance(incoming, ButtonPress):
-            self._ctx.send(AnswerCallback(incoming.callback_query_id))
-
-    def _route(self, incoming: Incoming) -> None:
-        self._ctx.learner()  # first contact creates the learner's row
-        self._reminders.user_active()
-        flow = self._vocabulary
-        match incoming:
-            case CommandMessage(command=command, args=args):
-                if command != "add":
-                    flow.cancel_pending_input()
-                self._command(command, args)
-            case TextMessage(text=text):
-                if flow.awaits_add_text():
-                    flow.add_text(text)
-                elif self._game.active() is not None:
-                    self._game.answer(text)
-                else:
-                    self._reply(texts.text_hint())
-            case DocumentMessage():
-                flow.cancel_pending_input()
-                flow.import_document(incoming)
-            case ButtonPress():
-                self._press(incoming)
-            case OtherMessage():
-                self._reply(texts.unsupported_message())
-
-    def _command(self, command: str, args: str) -> None:
-        flow = self._vocabulary
-        match command:
-            case "start":
-                flow.start()
-            case "help":
-                flow.help()
-            case "add":
-                flow.add_command(args)
-            case "export":
-                flow.export()
-            case "clear":
-                flow.clear_command()
-            case "review":
-                self._training.start_or_resume(SessionKind.REVIEW)
-            case "getpair":
-                self._training.start_or_resume(SessionKind.GETPAIR)
-            case "game":
-                self._game.command(args)
-            case "settings":
-                self._settings.command()
-            case _:
-                self._reply(texts.unknown_command(command))
-
-    def _press(self, press: ButtonPress) -> None:
-        data = decode_callback(press.data)
-        if data is not None and data.scope == texts.CLEAR_SCOPE:
-            self._vocabulary.clear_press(press, data)
-        elif data is not None and data.scope == TRAINING_SCOPE:
-            self._training.press(press, data)
-        elif data is not None and data.scope == GAME_SCOPE:
-            self._game.press(press, data)
-        elif data is not None and data.scope == SETTINGS_SCOPE:
-            self._settings.press(press, data)
-        else:
-            self._ctx.send(AnswerCallback(press.callback_query_id, texts.stale_button()))
-
-    def _reply(self, text: str) -> None:
-        self._ctx.send(SendText(self.key.chat_id, text))
-
-    def _apologise(self, incoming: Incoming) -> None:
+    def _apologise(self, message: HandleUpdate) -> None:
+        """Say so, and remove the entry on its own so it is not tried forever."""
+        incoming = message.incoming
         try:
             if isinstance(incoming, ButtonPress):
                 effect = AnswerCallback(incoming.callback_query_id, texts.something_went_wrong())
             else:
                 effect = SendText(self.key.chat_id, texts.something_went_wrong())
-            self._ctx.send(effect)
+            self._delivery.send_now(effect)
+            if message.entry_id is not None:
+                with connection_scope():
+                    self._work.discard(message.entry_id, self._services.clock.now())
         except Exception:
             log.exception("user actor %s: could not report the failure", self.key)
+
+    # --- which decision an event takes ---------------------------------------------------------
+
+    def _reminder_due(self, moment: Moment) -> Transition:
+        snapshot = self._snapshot(moment)
+        facts = self._cache.reminder_facts(moment.now, snapshot.learner.cards_per_session)
+        return decide_reminder(self._snapshot(moment), facts, self._rules, moment)
+
+    def _end_idle_game(self, moment: Moment) -> Transition:
+        return game_rules.decide_end_idle(self._snapshot(moment), self._rules, moment)
+
+    def _decide_update(self, incoming: Incoming, moment: Moment) -> Transition:
+        snapshot = self._snapshot(moment)  # first contact creates the learner's row
+        active = decide_user_active(snapshot, self._rules, moment)
+        match incoming:
+            case CommandMessage(command=command, args=args):
+                cancel = Transition()
+                if command != "add":
+                    cancel = vocabulary_rules.cancel_pending_input(snapshot)
+                decided = merge(cancel, self._command(snapshot, command, args, moment))
+            case TextMessage(text=text):
+                decided = self._text(snapshot, text, moment)
+            case DocumentMessage():
+                cancel = vocabulary_rules.cancel_pending_input(snapshot)
+                decided = merge(cancel, self._document(snapshot, incoming))
+            case ButtonPress():
+                decided = self._press(snapshot, incoming, moment)
+            case OtherMessage():
+                decided = vocabulary_rules.reply(snapshot, texts.unsupported_message())
+            case _:
+                decided = Transition()
+        return merge(active, decided)
+
+    def _command(self, snapshot: Snapshot, command: str, args: str, moment: Moment) -> Transition:
+        reply = vocabulary_rules.reply
+        match command:
+            case "start":
+                return reply(snapshot, texts.welcome_text())
+            case "help":
+                return reply(snapshot, texts.help_text())
+            case "add" if args:
+                return self._import_text(snapshot, args)
+            case "add":
+                return vocabulary_rules.decide_add_command(snapshot, moment)
+            case "export":
+                return vocabulary_rules.decide_export(snapshot, self._cache.export_pairs(), moment)
+            case "clear":
+                return vocabulary_rules.decide_clear_command(
+                    snapshot, self._cache.pair_count(), moment
+                )
+            case "review" | "getpair":
+                kind = SessionKind.REVIEW if command == "review" else SessionKind.GETPAIR
+                candidates = []
+                if snapshot.training is None:
+                    size = 1 if kind is SessionKind.GETPAIR else snapshot.learner.cards_per_session
+                    candidates = self._cache.session_candidates(moment.now, size)
+                return decide_start_or_resume(snapshot, kind, candidates, moment)
+            case "game":
+                deck = ()
+                if game_rules.wants_new_game(snapshot, args, moment):
+                    deck = build_deck(self._cache.pair_ids(), moment.rng)
+                    snapshot = self._snapshot(moment, [card.pair_id for card in deck])
+                return game_rules.decide_game_command(snapshot, args, deck, self._rules, moment)
+            case "settings":
+                return decide_settings_command(snapshot, self._rules, moment)
+            case _:
+                return reply(snapshot, texts.unknown_command(command))
+
+    def _text(self, snapshot: Snapshot, text: str, moment: Moment) -> Transition:
+        if snapshot.learner.awaits_input(vocabulary_rules.ADD_INPUT, moment.now):
+            return merge(
+                vocabulary_rules.cancel_pending_input(snapshot), self._import_text(snapshot, text)
+            )
+        if game_rules.active_game(snapshot, moment) is not None:
+            return game_rules.decide_game_answer(snapshot, text, self._rules, moment)
+        return merge(
+            game_rules.decide_end_idle(snapshot, self._rules, moment),
+            vocabulary_rules.reply(snapshot, texts.text_hint()),
+        )
+
+    def _import_text(self, snapshot: Snapshot, text: str) -> Transition:
+        try:
+            parsed = parse_pairs_text(text, delimiter_per_line=True)
+        except VocabularyInputError as error:
+            return vocabulary_rules.reply(snapshot, texts.import_error(str(error)))
+        return self._import(snapshot, parsed)
+
+    def _import(self, snapshot: Snapshot, parsed) -> Transition:
+        stored = self._cache.stored_word2([pair.word1 for pair in parsed.pairs])
+        pair_count = self._cache.pair_count() if parsed.pairs else 0
+        return vocabulary_rules.decide_import(snapshot, parsed, stored, pair_count)
+
+    def _document(self, snapshot: Snapshot, document: DocumentMessage) -> Transition:
+        reply = vocabulary_rules.reply
+        if not is_supported_document(document.file_name, document.mime_type):
+            return reply(snapshot, texts.unsupported_document())
+        if document.file_size is not None and document.file_size > MAX_IMPORT_BYTES:
+            return reply(snapshot, texts.document_too_large())
+        try:
+            content = self._delivery.download(document.file_id, MAX_IMPORT_BYTES)
+        except FileTooLarge:
+            return reply(snapshot, texts.document_too_large())
+        if content is None:
+            return reply(snapshot, texts.download_failed())
+        try:
+            parsed = parse_document(content)
+        except VocabularyInputError as error:
+            return reply(snapshot, texts.import_error(str(error)))
+        return self._import(snapshot, parsed)
+
+    def _press(self, snapshot: Snapshot, press: ButtonPress, moment: Moment) -> Transition:
+        data = decode_callback(press.data)
+        scope = None if data is None else data.scope
+        if scope == CLEAR_SCOPE:
+            pair_count = self._cache.pair_count()
+            return vocabulary_rules.decide_clear_press(snapshot, press, data, pair_count, moment)
+        if scope == TRAINING_SCOPE:
+            return decide_grade(snapshot, press, data, moment)
+        if scope == GAME_SCOPE:
+            deck = ()
+            if data.action == "new":
+                deck = build_deck(self._cache.pair_ids(), moment.rng)
+                snapshot = self._snapshot(moment, [card.pair_id for card in deck])
+            return game_rules.decide_game_press(snapshot, press, data, deck, self._rules, moment)
+        if scope == SETTINGS_SCOPE:
+            return decide_settings_press(snapshot, press, data, self._rules, moment)
+        return stale_press(press, data, None)

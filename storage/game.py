@@ -10,6 +10,7 @@ from storage import models
 from storage.database import transaction
 from storage.outbox import add_to_outbox
 from storage.session_rows import delete_session_row, upsert_session_row
+from storage.session_rows import record_prompt_message as record_session_prompt
 from wordbot.domain.game import GameCard, GameScore
 from wordbot.domain.game_session import GameSession
 from wordbot.effects import Effect
@@ -21,6 +22,7 @@ __all__ = [
     "games_owing_a_prompt",
     "idle_games",
     "load_game",
+    "record_prompt_message",
     "save_game",
     "start_statistics",
 ]
@@ -66,6 +68,19 @@ def save_game(game: GameSession, idle: timedelta, now: datetime) -> GameSession:
         _Row.updated_at: now,
     }
     upsert_session_row(_Row, values)
+    return saved
+
+
+def record_prompt_message(
+    game: GameSession, message_id: int, idle: timedelta, now: datetime
+) -> GameSession:
+    """The current prompt was sent: its message id (answers and buttons count from now)."""
+    saved = dataclasses.replace(
+        game, current_message_id=message_id, last_activity_at=now, expires_at=now + idle
+    )
+    record_session_prompt(
+        _Row, game.chat_id, game.user_id, game.current_token, message_id, saved.expires_at, now
+    )
     return saved
 
 

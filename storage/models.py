@@ -24,6 +24,7 @@ __all__ = [
     "BotState",
     "GameSession",
     "GameSessionStatistics",
+    "InboxEntry",
     "Outbox",
     "TrainingSession",
     "User",
@@ -60,8 +61,7 @@ class User(BaseModel):
     settings_token = CharField(max_length=16, null=True)
     settings_message_id = BigIntegerField(null=True)
     settings_screen = CharField(max_length=16, null=True)
-    last_update_id = BigIntegerField(null=True)
-    last_update_at = UtcDateTimeField(null=True)
+    confirm_until = UtcDateTimeField(null=True)
 
     class Meta:
         table_name = "users"
@@ -188,6 +188,23 @@ class Outbox(BaseModel):
         indexes = ((("chat_id", "user_id"), False),)
 
 
+class InboxEntry(BaseModel):
+    """An update written before it is confirmed to Telegram (SPEC §7.1). Pending while
+    `handled_at` is NULL; a handled entry is kept for a while so a redelivery is known as one."""
+
+    id = BigAutoField()
+    update_id = BigIntegerField(unique=True)
+    chat_id = BigIntegerField()
+    user_id = BigIntegerField()
+    payload = JSONField()
+    received_at = UtcDateTimeField()
+    handled_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        table_name = "inbox"
+        indexes = ((("chat_id", "user_id", "handled_at"), False),)
+
+
 ALL_MODELS = (
     User,
     WordPair,
@@ -196,4 +213,5 @@ ALL_MODELS = (
     GameSessionStatistics,
     BotState,
     Outbox,
+    InboxEntry,
 )

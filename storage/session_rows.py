@@ -1,18 +1,21 @@
-"""What training and game rows share: one row per (chat, user), replaced whole on every save."""
+"""What training and game rows share: one row per (chat, user), replaced whole on every save, and
+the life cycle of their prompt (its message id recorded once it was sent)."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from peewee import EXCLUDED, JSONField, Model
 
 from storage.prepared import Prepared, slot
 
-__all__ = ["delete_session_row", "upsert_session_row"]
+__all__ = ["delete_session_row", "record_prompt_message", "upsert_session_row"]
 
 _KEPT_ON_UPDATE = {"chat_id", "user_id", "created_at"}
 _UPSERTS: dict[type[Model], Prepared] = {}
+_RECORDS: dict[type[Model], Prepared] = {}
 
 
 def upsert_session_row(model: type[Model], values: dict[Any, Any]) -> None:
@@ -22,6 +25,48 @@ def upsert_session_row(model: type[Model], values: dict[Any, Any]) -> None:
     if upsert is None:
         upsert = _UPSERTS.setdefault(model, _prepared_upsert(model))
     upsert.execute(**{field.name: value for field, value in values.items()})
+
+
+def record_prompt_message(
+    model: type[Model],
+    chat_id: int,
+    user_id: int,
+    token: str,
+    message_id: int,
+    expires_at: datetime,
+    now: datetime,
+) -> bool:
+    """The prompt carrying `token` was sent as `message_id`: from now on its buttons (and, in a
+    game, typed answers) count. One narrow UPDATE; False when the session moved on meanwhile."""
+    record = _RECORDS.get(model)
+    if record is None:
+        record = _RECORDS.setdefault(model, _prepared_record(model))
+    cursor = record.execute(
+        message_id=message_id,
+        at=now,
+        expires_at=expires_at,
+        chat_id=chat_id,
+        user_id=user_id,
+        token=token,
+    )
+    return bool(getattr(cursor, "rowcount", 1))
+
+
+def _prepared_record(model: type[Model]) -> Prepared:
+    return Prepared(
+        lambda: model.update(
+            {
+                model.current_message_id: slot("message_id"),
+                model.last_activity_at: slot("at", model.last_activity_at),
+                model.expires_at: slot("expires_at", model.expires_at),
+                model.updated_at: slot("at", model.updated_at),
+            }
+        ).where(
+            (model.chat_id == slot("chat_id"))
+            & (model.user_id == slot("user_id"))
+            & (model.current_token == slot("token"))
+        )
+    )
 
 
 def delete_session_row(model: type[Model], chat_id: int, user_id: int) -> bool:

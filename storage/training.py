@@ -10,8 +10,8 @@ from storage import models
 from storage.cards import save_schedule
 from storage.database import transaction
 from storage.outbox import add_to_outbox
-from storage.prepared import Prepared, slot
 from storage.session_rows import delete_session_row, upsert_session_row
+from storage.session_rows import record_prompt_message as record_session_prompt
 from storage.vocabulary import snooze_due
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import SessionKind, TrainingSession
@@ -56,36 +56,21 @@ def save_training_session(
     return saved
 
 
-_RECORD_PROMPT = Prepared(
-    lambda: _Row.update(
-        {
-            _Row.current_message_id: slot("message_id"),
-            _Row.last_activity_at: slot("at", _Row.last_activity_at),
-            _Row.expires_at: slot("expires_at", _Row.expires_at),
-            _Row.updated_at: slot("at", _Row.updated_at),
-        }
-    ).where(
-        (_Row.chat_id == slot("chat_id"))
-        & (_Row.user_id == slot("user_id"))
-        & (_Row.current_token == slot("token"))
-    )
-)
-
-
 def record_prompt_message(
     session: TrainingSession, message_id: int, ttl: timedelta, now: datetime
 ) -> TrainingSession:
-    """The current prompt was sent: its message id (its buttons count from now), one narrow UPDATE."""
+    """The current prompt was sent: its message id (its buttons count from now)."""
     saved = dataclasses.replace(
         session, current_message_id=message_id, last_activity_at=now, expires_at=now + ttl
     )
-    _RECORD_PROMPT.execute(
-        message_id=message_id,
-        at=now,
-        expires_at=saved.expires_at,
-        chat_id=session.chat_id,
-        user_id=session.user_id,
-        token=session.current_token,
+    record_session_prompt(
+        _Row,
+        session.chat_id,
+        session.user_id,
+        session.current_token,
+        message_id,
+        saved.expires_at,
+        now,
     )
     return saved
 

@@ -43,8 +43,7 @@ def _to_learner(row: User) -> Learner:
         settings_token=row.settings_token,
         settings_message_id=row.settings_message_id,
         settings_screen=row.settings_screen,
-        last_update_id=row.last_update_id,
-        last_update_at=row.last_update_at,
+        confirm_until=row.confirm_until,
     )
 
 

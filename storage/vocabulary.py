@@ -9,7 +9,7 @@ from datetime import datetime
 
 from peewee import EXCLUDED, Case, chunked, fn
 
-from storage.database import database
+from storage.database import transaction
 from storage.models import GameSession, GameSessionStatistics, TrainingSession, WordPair
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
 from wordbot.domain.word_list import search_key
@@ -27,6 +27,7 @@ __all__ = [
     "list_pairs_for_export",
     "review_outlook",
     "select_cards_for_session",
+    "stored_word2",
     "snooze_due",
     "upsert_pairs",
 ]
@@ -83,7 +84,7 @@ def upsert_pairs(
 
     Existing pairs keep their SRS history; new ones start as `new` with a random `new_rank`.
     """
-    with database.atomic():
+    with transaction():
         existing: dict[str, str] = {}
         for batch in chunked([p.word1 for p in pairs], _BATCH):
             query = WordPair.select(WordPair.word1, WordPair.word2).where(
@@ -125,6 +126,17 @@ def upsert_pairs(
     )
 
 
+def stored_word2(user_id: int, word1s: Sequence[str]) -> dict[str, str]:
+    """word1 → word2 of the user's pairs among `word1s` (what an import would update)."""
+    stored: dict[str, str] = {}
+    for batch in chunked(list(word1s), _BATCH):
+        query = WordPair.select(WordPair.word1, WordPair.word2).where(
+            (WordPair.user == user_id) & (WordPair.word1.in_(batch))
+        )
+        stored.update(query.tuples())
+    return stored
+
+
 def list_pairs_for_export(user_id: int) -> list[tuple[str, str]]:
     """All pairs ordered by word1 (code points, the same on every backend) then id."""
     rows = (
@@ -137,7 +149,7 @@ def list_pairs_for_export(user_id: int) -> list[tuple[str, str]]:
 
 def clear_vocabulary(chat_id: int, user_id: int, now: datetime) -> ClearResult:
     """Delete the user's pairs and end their sessions; returns the prompts to strip of buttons."""
-    with database.atomic():
+    with transaction():
         prompts = [
             message_id
             for model in (TrainingSession, GameSession)

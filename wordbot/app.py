@@ -10,18 +10,20 @@ import pykka
 from telebot import apihelper
 from telebot.types import BotCommand
 
+from actors.intake import Intake
 from actors.messages import Recover, SessionKey, StopSessions
-from actors.routing import Router
 from actors.scheduler import Metronome, Scheduler
 from actors.services import Services
 from actors.supervisor import Supervisor
-from storage import bot_state, game, outbox, training
+from storage import game, outbox, training
 from storage.database import close_database, database, open_database
+from storage.instance_lock import InstanceLock
 from storage.migrate import migrate
 from wordbot.clock import Clock, SystemClock
 from wordbot.config import Settings
 from wordbot.rendering.vocabulary import BOT_COMMANDS
 from wordbot.transport.bot_api import make_bot
+from wordbot.transport.notices import Notices
 from wordbot.transport.pacing import Pacer
 from wordbot.transport.poller import Poller
 from wordbot.transport.sender import Sender
@@ -34,7 +36,8 @@ SHUTDOWN_SECONDS = 5.0  # actors' share of SPEC §7.5's 10 seconds
 
 
 class Application:
-    """storage → sender → supervisor → scheduler → poller; `stop()` undoes them in reverse."""
+    """lock → storage → sender → supervisor → scheduler → notices → inbox resumed → poller;
+    `stop()` undoes them in reverse."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
@@ -46,6 +49,9 @@ class Application:
         settings = self.settings
         token = settings.require_token().reveal()
         try:
+            lock = InstanceLock(settings.database.url)
+            lock.acquire()
+            self._stops.append(("instance lock", lock.release))
             open_database(settings.database.url)
             self._stops.append(("database", close_database))
             migrate()
@@ -73,17 +79,16 @@ class Application:
 
             self._recover_owed(supervisor)
 
-            router = Router(supervisor, sender, self._bot_username(bot))
+            notices = Notices(sender.perform)
+            notices.start()
+            self._stops.append(("notices", notices.stop))
+            intake = Intake(supervisor, notices.offer, self.clock, self._bot_username(bot))
+            intake.resume()  # the inbox left by the last run goes first, in order
             poller = Poller(
                 lambda offset, timeout: apihelper.get_updates(
                     token, offset=offset, limit=100, long_polling_timeout=timeout
                 ),
-                router.dispatch,
-                lambda: _with_connection(bot_state.load_last_update),
-                lambda update_id, at: _with_connection(
-                    lambda: bot_state.save_last_update(update_id, at)
-                ),
-                self.clock,
+                intake,
                 poll_timeout=settings.telegram.poll_timeout_seconds,
             )
             poller.start()
@@ -141,11 +146,6 @@ class Application:
         except (pykka.Timeout, pykka.ActorDeadError):
             log.warning("user actors did not all stop in time")
         supervisor.stop(timeout=1)
-
-
-def _with_connection(query):
-    with database.connection_context():
-        return query()
 
 
 def _database_kind(url: str) -> str:

@@ -6,9 +6,25 @@ import re
 import secrets
 from dataclasses import dataclass
 
-__all__ = ["CallbackData", "MAX_CALLBACK_BYTES", "decode_callback", "encode_callback", "new_token"]
+__all__ = [
+    "CLEAR_SCOPE",
+    "GAME_SCOPE",
+    "MAX_CALLBACK_BYTES",
+    "SETTINGS_SCOPE",
+    "TRAINING_SCOPE",
+    "CallbackData",
+    "decode_callback",
+    "encode_callback",
+    "new_token",
+]
 
 MAX_CALLBACK_BYTES = 64
+
+# The scopes: which part of the bot a button belongs to.
+TRAINING_SCOPE = "tr"
+GAME_SCOPE = "gm"
+SETTINGS_SCOPE = "st"
+CLEAR_SCOPE = "clr"
 _PART = re.compile(r"[A-Za-z0-9_\-]{1,16}")
 
 

@@ -69,18 +69,20 @@ def _secrets(settings: Settings) -> list[str]:
 
 
 def _run(settings: Settings) -> int:
+    from storage.instance_lock import AlreadyRunning
     from wordbot.app import Application
 
     settings.require_token()
     configure_logging(settings.logging.level, _secrets(settings))
-    if settings.telegram.mode != "polling":
-        raise ConfigError("telegram.mode: only 'polling' is implemented so far")
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     app = Application(settings)
     try:
         app.start()
+    except AlreadyRunning as error:
+        log.error("cannot start: %s", error)
+        return 1
     except peewee.DatabaseError as error:
         log.error("cannot start: the database is unavailable (%s)", " ".join(str(error).split()))
         return 1

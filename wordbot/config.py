@@ -103,7 +103,7 @@ def _check(validator: Callable[[Any], str | None]) -> dict[str, Any]:
 class TelegramSettings:
     token: Secret | None = None
     api_url: str = field(default="https://api.telegram.org", metadata=_check(_http_url))
-    mode: str = field(default="polling", metadata=_check(_one_of("polling", "webhook")))
+    mode: str = field(default="polling", metadata=_check(_one_of("polling")))
     max_messages_per_second: float = field(default=25.0, metadata=_check(_positive))
     per_chat_per_second: float = field(default=1.0, metadata=_check(_positive))
     per_chat_burst: int = field(default=4, metadata=_check(_positive))

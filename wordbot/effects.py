@@ -120,6 +120,14 @@ def effect_to_json(effect: Effect) -> dict:
                 "file_name": file_name,
                 "caption": caption,
             }
+        case SendDocument(chat_id, file_name, content, caption):
+            return {
+                "type": "send_document",
+                "chat_id": chat_id,
+                "file_name": file_name,
+                "content": base64.b64encode(content).decode("ascii"),
+                "caption": caption,
+            }
     raise TypeError(f"{type(effect).__name__} cannot go through the outbox")
 
 
@@ -135,6 +143,9 @@ def effect_from_json(data: dict) -> Effect:
         case "send_photo":
             photo = base64.b64decode(data["photo"], validate=True)
             return SendPhoto(data["chat_id"], photo, data["file_name"], data.get("caption"))
+        case "send_document":
+            content = base64.b64decode(data["content"], validate=True)
+            return SendDocument(data["chat_id"], data["file_name"], content, data.get("caption"))
     raise ValueError(f"unknown outbox effect {data['type']!r}")
 
 

@@ -6,7 +6,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from storage import bot_state
+from storage import inbox
 from storage.database import close_database, database, open_database
 from storage.migrate import migrate
 from wordbot.app import Application
@@ -68,7 +68,7 @@ def _next_update_id(database_url: str) -> int:
     try:
         migrate()
         with database.connection_context():
-            last = bot_state.load_last_update()
+            newest = inbox.newest_update_id()
     finally:
         close_database()
-    return 1 if last is None else last[0] + 1
+    return 1 if newest is None else newest + 1

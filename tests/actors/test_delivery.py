@@ -1,20 +1,21 @@
-"""UserContext.send_all: edits and answers go alongside, new messages in order, held back after a
+"""Deliverer._send_all: edits and answers go alongside, new messages in order, held back after a
 failure for now."""
 
 from __future__ import annotations
 
 import threading
 
-from actors.flows.context import UserContext
+from actors.delivery import Deliverer
 from actors.messages import SessionKey
-from actors.services import Services
-from wordbot.config import Settings
+from actors.snapshot_cache import SnapshotCache
+from wordbot.decide.transition import Rules
 from wordbot.effects import AnswerCallback, Delivery, EditPrompt, SendText
 from wordbot.transport.workers import Workers
 
 
-def context(clock, outbound) -> UserContext:
-    return UserContext(SessionKey(5, 5), Services(Settings(), clock, outbound))
+def deliverer(outbound) -> Deliverer:
+    key = SessionKey(5, 5)
+    return Deliverer(key, Rules(), SnapshotCache(key), outbound)
 
 
 def test_a_new_message_failing_for_now_holds_back_the_later_ones_but_not_edits(
@@ -29,17 +30,17 @@ def test_a_new_message_failing_for_now_holds_back_the_later_ones_but_not_edits(
 
     monkeypatch.setattr(outbound, "perform", flaky)
     effects = [SendText(5, "first"), EditPrompt(5, 9, "edited"), SendText(5, "second")]
-    deliveries = context(clock, outbound).send_all(effects)
+    deliveries = deliverer(outbound)._send_all([], effects)
     assert [d.ok for d in deliveries] == [False, True, False]
     assert deliveries[2].transient and deliveries[2].error == "held back"
     assert outbound.effects == [EditPrompt(5, 9, "edited")]
 
 
 def test_new_messages_keep_their_order_and_ids(clock, outbound):
-    effects = [AnswerCallback("q"), SendText(5, "a"), SendText(5, "b")]
-    deliveries = context(clock, outbound).send_all(effects)
-    assert deliveries[0] == Delivery(ok=True)
-    assert deliveries[1].message_id < deliveries[2].message_id
+    effects = [SendText(5, "a"), SendText(5, "b")]
+    deliveries = deliverer(outbound)._send_all([AnswerCallback("q")], effects)
+    assert deliveries[0].message_id < deliveries[1].message_id
+    assert AnswerCallback("q") in outbound.effects
     assert outbound.texts() == ["a", "b"]
 
 

@@ -9,7 +9,7 @@ import pytest
 from actors.messages import EndIdleGame, HandleUpdate, SessionKey
 from actors.services import Services
 from actors.user_session import UserSession
-from storage import game
+from storage import game, inbox
 from storage.models import GameSession as GameRow
 from storage.models import GameSessionStatistics, WordPair
 from tests.support.updates import UserUpdates
@@ -204,14 +204,17 @@ def test_no_words_no_game(db, clock, outbound):
 
 
 def test_a_redelivered_typed_answer_counts_once(actor, outbound, clock):
-    """After a crash Telegram delivers the same update again; a typed answer has no token,
-    so the user's last applied update id (written with the attempt) recognises it."""
+    """After a crash Telegram delivers the same update again; a typed answer has no token, but
+    the inbox knows its update id, so it never reaches an actor twice."""
     send(actor, command("game"))
     answer = text(expected_answer())
-    send(actor, answer)
-    restarted = new_actor(clock, outbound)
-    send(restarted, answer)
+    arrival = inbox.Arrival(answer.update_id, KEY.chat_id, KEY.user_id, {"update_id": 0})
+    first = inbox.add_batch([arrival], clock.now())
+    actor.on_receive(HandleUpdate(KEY, answer, entry_id=first.stored[0].entry_id))
+    again = inbox.add_batch([arrival], clock.now())
+    assert again.stored == [] and again.replays == 1
     assert (row().score_correct, row().score_attempted) == (1, 1)
+    assert inbox.pending_entries() == []
 
 
 def test_a_copy_of_the_current_game_prompt_left_by_a_crash_loses_its_buttons(actor, outbound):

@@ -127,7 +127,7 @@ def test_a_storage_failure_answers_and_leaves_the_screen(actor, outbound, monkey
     monkeypatch.setattr(users, "update_learner", broken)
     tap(actor, outbound, "+1")
     monkeypatch.undo()
-    assert answers(outbound)[-1] == "Failed to save settings"
+    assert answers(outbound)[-1] == "Something went wrong, please try again."
     assert not any(isinstance(e, EditPrompt) for e in outbound.effects[effects_before:])
     assert User.get_by_id(USER).cards_per_session == 5
     tap(actor, outbound, "+1")  # works again afterwards

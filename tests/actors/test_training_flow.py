@@ -203,8 +203,7 @@ def test_a_crash_after_commit_is_healed_by_recovery(actor, outbound, clock, monk
     def die(*args, **kwargs):
         raise Crash
 
-    flow = actor._training
-    monkeypatch.setattr(flow, "settle", die)
+    monkeypatch.setattr(actor._delivery, "deliver", die)
     with pytest.raises(Crash):
         send(actor, press(message_id, prompt.keyboard[0][2].data))
     monkeypatch.undo()

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage import bot_state, users, vocabulary
+from storage import users, vocabulary
 from storage.models import TrainingSession, WordPair
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
 
@@ -120,13 +120,6 @@ def test_learner_is_created_once_with_default_settings(db):
         True,
         True,
     )
-
-
-def test_last_update_id_and_its_time_are_stored(db):
-    assert bot_state.load_last_update() is None
-    bot_state.save_last_update(10, NOW)
-    bot_state.save_last_update(11, NOW + timedelta(seconds=5))
-    assert bot_state.load_last_update() == (11, NOW + timedelta(seconds=5))
 
 
 def test_selection_takes_due_cards_oldest_first_then_new_by_rank(learner):

@@ -12,7 +12,6 @@ from wordbot.domain.game import (
     GameScore,
     Outcome,
     build_deck,
-    is_over,
     resolve,
 )
 
@@ -43,7 +42,7 @@ def test_deck_has_two_cards_for_each_of_up_to_five_pairs(pair_count: int, deck_s
 def test_no_pairs_give_an_empty_deck_that_is_already_over() -> None:
     deck = build_deck([], random.Random(1))
     assert deck == ()
-    assert is_over(deck)
+    assert not deck
 
 
 @pytest.mark.parametrize("pair_count", [1, 3, 5, 12])
@@ -164,7 +163,7 @@ def test_resolve_on_an_empty_deck_is_an_error(outcome: Outcome) -> None:
     ids=["empty", "one_card", "four_cards"],
 )
 def test_is_over_when_the_deck_is_empty(deck: tuple[GameCard, ...], over: bool) -> None:
-    assert is_over(deck) is over
+    assert (not deck) is over
 
 
 # --- a whole game ---------------------------------------------------------------------------
@@ -181,14 +180,14 @@ def _play(
     correct_per_card: Counter[GameCard] = Counter()
     played = 0
     for outcome in outcomes:
-        if is_over(deck):
+        if not deck:
             break
         if outcome is Outcome.CORRECT:
             correct_per_card[deck[0]] += 1
         deck, score = resolve(deck, score, outcome)
         played += 1
         assert len(deck) == len(set(deck)) == cards - score.correct
-    assert is_over(deck)
+    assert not deck
     return score, correct_per_card, played
 
 
@@ -219,7 +218,7 @@ def test_scripted_game_order_follows_the_queue() -> None:
         shown.append(deck[0])
         deck, score = resolve(deck, score, outcome)
     assert shown == [A_FORWARD, A_BACKWARD, B_FORWARD, A_FORWARD, B_FORWARD, A_FORWARD]
-    assert is_over(deck)
+    assert not deck
     assert score == GameScore(3, 6)
 
 
@@ -230,7 +229,7 @@ def test_random_games_end_after_exactly_one_correct_answer_per_card(seed: int) -
     score = GameScore()
     misses = 0
     correct_per_card: Counter[GameCard] = Counter()
-    while not is_over(deck):
+    while deck:
         outcome = rng.choice(list(Outcome))
         if outcome is Outcome.CORRECT:
             correct_per_card[deck[0]] += 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-import pykka
 import pytest
 
 from wordbot.transport.updates import (
@@ -422,43 +421,3 @@ def test_update_the_bot_ignores_gives_none(update):
 )
 def test_garbage_update_gives_none_and_never_raises(update):
     assert parse_update(update) is None
-
-
-def test_router_ignores_commands_addressed_to_another_bot():
-    from actors.routing import Router
-    from tests.support.outbound import RecordingOutbound
-
-    class Inbox:
-        messages: list = []
-
-        def tell(self, message):
-            self.messages.append(message)
-
-    inbox, outbound = Inbox(), RecordingOutbound()
-    router = Router(inbox, outbound, bot_username="WordBot_Bot")
-    other = CommandMessage(1, 5, 5, "private", 1, "add", "x, y", mention="OtherBot")
-    ours = CommandMessage(2, 5, 5, "private", 2, "add", "x, y", mention="wordbot_bot")
-    assert router.dispatch(other, pykka.ThreadingFuture()) is False and inbox.messages == []
-    assert router.dispatch(ours, pykka.ThreadingFuture()) is True and len(inbox.messages) == 1
-
-
-def test_group_replies_go_to_the_senders_workers_not_the_pollers_thread():
-    """A group's "private chats only" is handed to perform_soon: polling never waits on it."""
-    from actors.routing import Router
-    from tests.support.outbound import RecordingOutbound
-    from wordbot.effects import SendText
-    from wordbot.rendering.vocabulary import private_only
-
-    class Outbound(RecordingOutbound):
-        def perform(self, effect):
-            raise AssertionError("a group reply must not be performed in the poller's thread")
-
-        def perform_soon(self, effect):
-            self.effects.append(effect)
-            return None
-
-    outbound = Outbound()
-    router = Router(None, outbound, bot_username="WordBot_Bot")
-    group = CommandMessage(3, -100, 5, "group", 3, "review", "")
-    assert router.dispatch(group, pykka.ThreadingFuture()) is False
-    assert outbound.effects == [SendText(-100, private_only())]

@@ -30,7 +30,6 @@ __all__ = [
     "GameScore",
     "Outcome",
     "build_deck",
-    "is_over",
     "resolve",
 ]
 
@@ -113,8 +112,3 @@ def resolve(
     if Outcome(outcome) is Outcome.CORRECT:
         return rest, GameScore(score.correct + 1, score.attempted + 1)
     return (*rest, current), GameScore(score.correct, score.attempted + 1)
-
-
-def is_over(deck: tuple[GameCard, ...]) -> bool:
-    """Whether the game is finished: every card was answered correctly once."""
-    return not deck

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 __all__ = ["Learner"]
 
@@ -29,19 +29,7 @@ class Learner:
     settings_token: str | None = None
     settings_message_id: int | None = None
     settings_screen: str | None = None
-    last_update_id: int | None = None
-    last_update_at: datetime | None = None
-
-    def already_applied(self, update_id: int, now: datetime) -> bool:
-        """True for an update whose change was committed before (a redelivery after a crash).
-        Telegram numbers updates sequentially, but may start anywhere after a week of silence,
-        so an older record proves nothing."""
-        return (
-            self.last_update_id is not None
-            and self.last_update_at is not None
-            and update_id <= self.last_update_id
-            and now - self.last_update_at < timedelta(days=7)
-        )
+    confirm_until: datetime | None = None
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wordbot.callback_data import encode_callback
+from wordbot.callback_data import GAME_SCOPE, encode_callback
 from wordbot.domain.game import GameScore, Outcome
 from wordbot.effects import Button, Keyboard
 from wordbot.rendering.html import escape
@@ -13,13 +13,11 @@ __all__ = [
     "almost_prompt",
     "answered_prompt",
     "game_keyboard",
-    "game_replaced",
     "no_words_for_game",
     "prompt_text",
     "summary",
 ]
 
-GAME_SCOPE = "gm"
 _MARKS = {Outcome.CORRECT: "✅", Outcome.WRONG: "❌", Outcome.PEEKED: "👀"}
 
 
@@ -58,10 +56,6 @@ def summary(score: GameScore, *, timed_out_after_minutes: int | None = None) -> 
         f"Accuracy: {score.accuracy_percent}% ({score.correct}/{score.attempted})",
     ]
     return "\n".join(lines)
-
-
-def game_replaced() -> str:
-    return "(this game was replaced by a new one)"
 
 
 def no_words_for_game() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wordbot.callback_data import encode_callback
+from wordbot.callback_data import SETTINGS_SCOPE, encode_callback
 from wordbot.domain.settings_menu import (
     CARDS_MAX,
     CARDS_MIN,
@@ -29,7 +29,6 @@ __all__ = [
     "utc_offset",
 ]
 
-SETTINGS_SCOPE = "st"
 _MINUS = "−"  # U+2212, as in "UTC−5"
 
 

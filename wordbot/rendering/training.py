@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wordbot.callback_data import encode_callback
+from wordbot.callback_data import TRAINING_SCOPE, encode_callback
 from wordbot.domain.srs import Grade
 from wordbot.effects import Button, Keyboard
 from wordbot.rendering.html import escape
@@ -20,7 +20,6 @@ __all__ = [
     "well_done",
 ]
 
-TRAINING_SCOPE = "tr"
 GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
 

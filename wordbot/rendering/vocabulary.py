@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wordbot.callback_data import encode_callback
+from wordbot.callback_data import CLEAR_SCOPE, encode_callback
 from wordbot.effects import Button, Keyboard
 from wordbot.rendering.html import escape
 
@@ -23,6 +23,7 @@ __all__ = [
     "import_summary",
     "nothing_to_export",
     "private_only",
+    "slow_down",
     "something_went_wrong",
     "stale_button",
     "too_many_pairs",
@@ -33,7 +34,6 @@ __all__ = [
     "welcome_text",
 ]
 
-CLEAR_SCOPE = "clr"
 
 BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("review", "Train your due cards"),
@@ -199,3 +199,7 @@ def private_only() -> str:
 
 def something_went_wrong() -> str:
     return "Something went wrong, please try again."
+
+
+def slow_down() -> str:
+    return "Slow down, please: I am still working through your earlier messages."

@@ -1,0 +1,147 @@
+"""A user's snapshot, cached in their actor (SPEC §11): learner, sessions and cards, read from
+storage on first need and kept up to date from what the unit of work applied. It is also the
+one reader of the facts a decision needs (the cards to review, the pair count...), so flows
+never call storage themselves."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from actors.messages import SessionKey
+from storage import cards, game, training, users, vocabulary
+from wordbot.decide.reminders import ReminderFacts
+from wordbot.decide.transition import Snapshot
+from wordbot.domain.game import GameCard
+from wordbot.domain.game_session import GameSession
+from wordbot.domain.learner import Learner
+from wordbot.domain.srs import CardSchedule
+from wordbot.domain.training import Card, TrainingSession
+
+__all__ = ["CACHED_CARDS", "SnapshotCache"]
+
+CACHED_CARDS = 64  # cards kept between events: a session's worth, a game deck's working set
+
+
+class SnapshotCache:
+    """Owned by one actor thread. The database is the truth: `forget` after any failure."""
+
+    def __init__(self, key: SessionKey) -> None:
+        self.key = key
+        self._learner: Learner | None = None
+        self._training: TrainingSession | None = None
+        self._training_loaded = False
+        self._game: GameSession | None = None
+        self._game_loaded = False
+        self._cards: dict[int, Card] = {}
+
+    # --- the snapshot -----------------------------------------------------------------------
+
+    def snapshot(self, now: datetime, card_ids: Iterable[int] = ()) -> Snapshot:
+        """The state a decision reads, with the session's and game's cards and `card_ids`."""
+        session, game_row = self.training(now), self.game()
+        wanted = list(card_ids)
+        if session is not None:
+            wanted += session.pair_ids[session.current_index :]
+        if game_row is not None:
+            wanted += [card.pair_id for card in game_row.deck]
+        return Snapshot(self.learner(now), session, game_row, self.cards(wanted))
+
+    def learner(self, now: datetime) -> Learner:
+        """The cached learner, loaded (and created on first contact) on first use."""
+        if self._learner is None:
+            self._learner = users.ensure_learner(self.key.user_id, self.key.chat_id, now)
+        return self._learner
+
+    def training(self, now: datetime) -> TrainingSession | None:
+        """The active training session; expired counts as absent (SPEC §6.2)."""
+        if not self._training_loaded:
+            self._training = training.load_training_session(self.key.chat_id, self.key.user_id, now)
+            self._training_loaded = True
+        if self._training is not None and self._training.is_expired(now):
+            return None
+        return self._training
+
+    def game(self) -> GameSession | None:
+        """The game row, expired or not: an expired game still owes its summary."""
+        if not self._game_loaded:
+            self._game = game.load_game(self.key.chat_id, self.key.user_id)
+            self._game_loaded = True
+        return self._game
+
+    def cards(self, pair_ids: Iterable[int]) -> dict[int, Card]:
+        """The user's cards among `pair_ids` (deleted ones missing). Cached: this actor is the
+        only writer of its user's cards."""
+        pair_ids = list(dict.fromkeys(pair_ids))
+        missing = [pair_id for pair_id in pair_ids if pair_id not in self._cards]
+        if missing:
+            if len(self._cards) + len(missing) > CACHED_CARDS:
+                self._cards.clear()
+            self._cards.update(cards.load_cards(self.key.user_id, missing))
+        return {pair_id: self._cards[pair_id] for pair_id in pair_ids if pair_id in self._cards}
+
+    # --- facts ------------------------------------------------------------------------------
+
+    def session_candidates(self, now: datetime, size: int) -> list[Card]:
+        """The cards a new session takes (SPEC §4.2), in session order."""
+        pair_ids = vocabulary.select_cards_for_session(self.key.user_id, now, size)
+        found = self.cards(pair_ids)
+        return [found[pair_id] for pair_id in pair_ids if pair_id in found]
+
+    def pair_ids(self) -> list[int]:
+        return vocabulary.list_pair_ids(self.key.user_id)
+
+    def deck_cards(self, deck: Sequence[GameCard]) -> dict[int, Card]:
+        return self.cards(card.pair_id for card in deck)
+
+    def pair_count(self) -> int:
+        return vocabulary.count_pairs(self.key.user_id)
+
+    def stored_word2(self, word1s: Sequence[str]) -> dict[str, str]:
+        return vocabulary.stored_word2(self.key.user_id, word1s)
+
+    def export_pairs(self) -> list[tuple[str, str]]:
+        return vocabulary.list_pairs_for_export(self.key.user_id)
+
+    def reminder_facts(self, now: datetime, size: int) -> ReminderFacts:
+        outlook = vocabulary.review_outlook(self.key.user_id, now)
+        candidates = self.session_candidates(now, size) if outlook.reviewable else []
+        return ReminderFacts(
+            pairs=outlook.pairs,
+            due=outlook.due,
+            new=outlook.new,
+            last_graded_at=vocabulary.last_graded_at(self.key.user_id),
+            candidates=candidates,
+        )
+
+    # --- kept up to date by the unit of work and delivery ----------------------------------------
+
+    def set_training(self, session: TrainingSession | None) -> None:
+        self._training, self._training_loaded = session, True
+
+    def set_game(self, session: GameSession | None) -> None:
+        self._game, self._game_loaded = session, True
+
+    def forget_game(self) -> None:
+        self._game, self._game_loaded = None, False
+
+    def update_learner(self, changes) -> None:
+        if self._learner is not None:
+            self._learner = dataclasses.replace(self._learner, **changes)
+
+    def card_graded(self, pair_id: int, schedule: CardSchedule) -> None:
+        card = self._cards.get(pair_id)
+        if card is not None:
+            self._cards[pair_id] = dataclasses.replace(card, schedule=schedule)
+
+    def forget_cards(self) -> None:
+        """The vocabulary changed (added, updated, cleared, snoozed): read cards afresh."""
+        self._cards.clear()
+
+    def forget(self) -> None:
+        """Drop everything (after a failed transaction the database is the truth)."""
+        self._learner = None
+        self._training, self._training_loaded = None, False
+        self._game, self._game_loaded = None, False
+        self._cards.clear()

@@ -1,0 +1,118 @@
+"""The unit of work (SPEC §11): one transaction per handled event holding the transition's
+writes, the inbox entry's removal and the outbox rows it owes. The only place in actors/ that
+opens a transaction. After the commit the user's snapshot cache learns what was written; if
+anything fails, nothing was written and the cache forgets everything."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from collections.abc import Callable
+from datetime import datetime
+
+from actors.messages import SessionKey
+from actors.snapshot_cache import SnapshotCache
+from storage import game, inbox, outbox, training, users, vocabulary
+from storage.cards import save_schedule
+from storage.database import transaction
+from wordbot.decide.transition import (
+    ClearVocabulary,
+    DeleteGame,
+    DeleteTraining,
+    FinishGame,
+    Rules,
+    SaveCard,
+    SaveGame,
+    SaveTraining,
+    SnoozeDue,
+    StartGame,
+    Transition,
+    UpdateLearner,
+    UpsertPairs,
+    Write,
+)
+
+__all__ = ["UnitOfWork"]
+
+AfterCommit = Callable[[], None]
+
+
+class UnitOfWork:
+    def __init__(self, key: SessionKey, rules: Rules, cache: SnapshotCache) -> None:
+        self._key = key
+        self._rules = rules
+        self._cache = cache
+
+    def apply(
+        self, transition: Transition, entry_id: int | None, now: datetime, rng: random.Random
+    ) -> None:
+        """Commit `transition` and the entry's removal at once; nothing to write writes nothing."""
+        if transition.changes_nothing and entry_id is None:
+            return
+        after: list[AfterCommit] = []
+        try:
+            with transaction():
+                for write in transition.writes:
+                    after.append(self._write(write, now, rng))
+                if entry_id is not None:
+                    inbox.mark_handled(entry_id, now)
+                outbox.add_to_outbox(self._key.chat_id, self._key.user_id, transition.owed, now)
+        except BaseException:
+            self._cache.forget()
+            raise
+        for update_cache in after:
+            update_cache()
+
+    def discard(self, entry_id: int, now: datetime) -> None:
+        """An entry whose handling failed is removed on its own, so it is not tried forever."""
+        with transaction():
+            inbox.mark_handled(entry_id, now)
+
+    def _write(self, write: Write, now: datetime, rng: random.Random) -> AfterCommit:
+        key, cache, rules = self._key, self._cache, self._rules
+        match write:
+            case SaveTraining(session=session):
+                saved = training.save_training_session(session, rules.training_ttl, now)
+                return lambda: cache.set_training(saved)
+            case DeleteTraining():
+                training.delete_training_session(key.chat_id, key.user_id)
+                return lambda: cache.set_training(None)
+            case SaveCard(pair_id=pair_id, schedule=schedule):
+                save_schedule(pair_id, schedule, now)
+                return lambda: cache.card_graded(pair_id, schedule)
+            case StartGame(session=session):
+                statistics_id = game.start_statistics(key.chat_id, key.user_id, now)
+                started = dataclasses.replace(session, statistics_id=statistics_id)
+                saved = game.save_game(started, rules.game_idle, now)
+                return lambda: cache.set_game(saved)
+            case SaveGame(session=session):
+                saved = game.save_game(session, rules.game_idle, now)
+                return lambda: cache.set_game(saved)
+            case DeleteGame():
+                game.delete_game(key.chat_id, key.user_id)
+                return lambda: cache.set_game(None)
+            case FinishGame(statistics_id=statistics_id, reason=reason, score=score):
+                game.finish_statistics(statistics_id, reason, score, now)
+                return _nothing
+            case UpdateLearner(changes=changes):
+                if changes:
+                    users.update_learner(key.user_id, now, **dict(changes))
+                return lambda: cache.update_learner(changes)
+            case SnoozeDue(until=until):
+                vocabulary.snooze_due(key.user_id, now, until)
+                return cache.forget_cards
+            case ClearVocabulary():
+                vocabulary.clear_vocabulary(key.chat_id, key.user_id, now)
+                return lambda: (
+                    cache.set_training(None),
+                    cache.set_game(None),
+                    cache.forget_cards(),
+                )
+            case UpsertPairs(pairs=pairs):
+                vocabulary.upsert_pairs(key.user_id, pairs, now, rng)
+                return cache.forget_cards
+        raise TypeError(f"unknown write {write!r}")
+
+
+def _nothing() -> None:
+    return None

@@ -1,0 +1,80 @@
+"""The intake (SPEC §7.1, §7.6): batches into the inbox, entries to actors in order, notices
+for groups and floods that never make the caller wait."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from actors.intake import Intake
+from actors.messages import HandleUpdate
+from storage import inbox
+from wordbot.effects import SendText
+from wordbot.rendering.vocabulary import private_only, slow_down
+
+
+class Supervisor:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    def tell(self, message) -> None:
+        self.messages.append(message)
+
+
+def message(update_id: int, chat_id: int, text: str, chat_type: str = "private", user_id=None):
+    user_id = chat_id if user_id is None else user_id
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "from": {"id": user_id, "is_bot": False, "first_name": "A"},
+            "chat": {"id": chat_id, "type": chat_type},
+            "date": 0,
+            "text": text,
+        },
+    }
+
+
+def intake(clock):
+    supervisor, offered = Supervisor(), []
+    return Intake(supervisor, lambda e: offered.append(e) or True, clock, "WordBot_Bot"), offered
+
+
+def test_entries_reach_actors_in_order_and_only_once(db, clock):
+    take, _ = intake(clock)
+    take([message(1, 5, "/help"), message(2, 6, "/help"), message(3, 5, "/review")])
+    take([message(3, 5, "/review"), message(4, 5, "hi")])  # 3 again: a redelivery
+    handed = [(m.key.user_id, m.incoming.update_id) for m in take._supervisor.messages]
+    assert handed == [(5, 1), (6, 2), (5, 3), (5, 4)]
+    assert all(isinstance(m, HandleUpdate) and m.entry_id for m in take._supervisor.messages)
+
+
+def test_commands_for_another_bot_are_not_stored(db, clock):
+    take, _ = intake(clock)
+    take([message(1, 5, "/add@OtherBot x, y"), message(2, 5, "/add@wordbot_bot x, y")])
+    assert [m.incoming.update_id for m in take._supervisor.messages] == [2]
+
+
+def test_a_group_hears_private_only_at_most_once_an_hour(db, clock):
+    take, offered = intake(clock)
+    take([message(n, -100, "/start", "group", user_id=5) for n in range(1, 41)])
+    clock.advance(timedelta(minutes=59))
+    take([message(41, -100, "/start", "group", user_id=5)])
+    assert offered == [SendText(-100, private_only())]
+    clock.advance(timedelta(minutes=2))
+    take([message(42, -100, "/start", "group", user_id=5)])
+    assert len(offered) == 2 and take._supervisor.messages == []
+
+
+def test_a_flood_beyond_the_bound_gets_one_slow_down_a_minute(db, clock):
+    take, offered = intake(clock)
+    take([message(n, 5, "/help") for n in range(1, inbox.MAX_PENDING_PER_USER + 20)])
+    assert len(take._supervisor.messages) == inbox.MAX_PENDING_PER_USER
+    assert offered == [SendText(5, slow_down())]
+
+
+def test_resume_hands_pending_entries_over_in_inbox_order(db, clock):
+    take, _ = intake(clock)
+    take([message(1, 5, "/help"), message(2, 6, "/help")])
+    again, _ = intake(clock)
+    assert again.resume() == 2
+    assert [m.incoming.update_id for m in again._supervisor.messages] == [1, 2]

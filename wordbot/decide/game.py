@@ -1,0 +1,209 @@
+"""Game decisions (SPEC §5, §6): /game start, resume and replace, typed answers, 👀, idle end.
+
+Pure. A new deck is built by the caller with `build_deck` (so it can load the deck's cards
+into the snapshot) and passed in. A game whose `expires_at` has passed ends as timed out
+before anything else happens to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from wordbot.callback_data import CallbackData
+from wordbot.decide.training import stale_press
+from wordbot.decide.transition import (
+    DeleteGame,
+    FinishGame,
+    Moment,
+    Prompt,
+    PromptTarget,
+    Rules,
+    SaveGame,
+    Snapshot,
+    StartGame,
+    Transition,
+    merge,
+)
+from wordbot.domain.answers import is_correct
+from wordbot.domain.game import Direction, GameCard, GameScore, Outcome, resolve
+from wordbot.domain.game_session import EndReason, GameSession
+from wordbot.effects import AnswerCallback, EditPrompt, Effect, RemoveKeyboard, SendText
+from wordbot.rendering import game as texts
+
+__all__ = [
+    "active_game",
+    "decide_end_idle",
+    "decide_game_answer",
+    "decide_game_command",
+    "decide_game_press",
+    "owed_game_prompt",
+    "wants_new_game",
+]
+
+
+def active_game(snapshot: Snapshot, moment: Moment) -> GameSession | None:
+    game = snapshot.game
+    if game is None or game.is_expired(moment.now):
+        return None
+    return game
+
+
+def wants_new_game(snapshot: Snapshot, args: str, moment: Moment) -> bool:
+    """Whether `/game args` starts a deck (the caller then builds one and loads its cards)."""
+    return active_game(snapshot, moment) is None or args.strip().lower() == "new"
+
+
+def decide_game_command(
+    snapshot: Snapshot, args: str, deck: Sequence[GameCard], rules: Rules, moment: Moment
+) -> Transition:
+    """`/game` resumes an active game (prompt sent again with "New game"); `/game new` or no
+    active game starts one over `deck`."""
+    ended = decide_end_idle(snapshot, rules, moment)
+    game = active_game(snapshot, moment)
+    if game is not None and args.strip().lower() != "new":
+        return _resume(game, moment)
+    if game is not None:
+        ended = _replace(game)
+    return merge(ended, _start(snapshot, deck, moment))
+
+
+def decide_game_answer(snapshot: Snapshot, text: str, rules: Rules, moment: Moment) -> Transition:
+    """A typed text while a game's prompt is shown is the answer; otherwise it changes nothing."""
+    game = active_game(snapshot, moment)
+    if game is None or game.current_message_id is None:
+        return decide_end_idle(snapshot, rules, moment)
+    _, expected = _sides(snapshot, game.current_card)
+    outcome = Outcome.CORRECT if is_correct(text, expected) else Outcome.WRONG
+    return _attempt(snapshot, game, outcome, moment)
+
+
+def decide_game_press(
+    snapshot: Snapshot,
+    press,
+    data: CallbackData,
+    deck: Sequence[GameCard],
+    rules: Rules,
+    moment: Moment,
+) -> Transition:
+    """👀 (a miss, requeued) or "New game" on the current prompt; anything else is stale."""
+    game = active_game(snapshot, moment)
+    current = (
+        game is not None
+        and data.token == game.current_token
+        and press.message_id is not None
+        and press.message_id == game.current_message_id
+        and data.action in ("peek", "new")
+    )
+    if not current:
+        return merge(decide_end_idle(snapshot, rules, moment), stale_press(press, data, game))
+    answer = Transition(answer=AnswerCallback(press.callback_query_id))
+    if data.action == "peek":
+        return merge(_attempt(snapshot, game, Outcome.PEEKED, moment), answer)
+    return merge(merge(_replace(game), _start(snapshot, deck, moment)), answer)
+
+
+def decide_end_idle(snapshot: Snapshot, rules: Rules, moment: Moment) -> Transition:
+    """A game idle past `game_idle` ends as timed out, with its summary."""
+    game = snapshot.game
+    if game is None or not game.is_expired(moment.now):
+        return Transition()
+    owed: list[Effect] = []
+    if game.current_message_id is not None:
+        owed.append(RemoveKeyboard(game.chat_id, game.current_message_id))
+    minutes = int(rules.game_idle.total_seconds() // 60)
+    owed.append(SendText(game.chat_id, texts.summary(game.score, timed_out_after_minutes=minutes)))
+    return Transition(
+        writes=(DeleteGame(), FinishGame(game.statistics_id, EndReason.TIMEOUT, game.score)),
+        owed=tuple(owed),
+    )
+
+
+def owed_game_prompt(game: GameSession | None, *, resumed: bool = False) -> Prompt | None:
+    """The prompt a game still owes (never sent, or resumed)."""
+    if game is None or game.current_message_id is not None:
+        return None
+    keyboard = texts.game_keyboard(game.current_token, resumed=resumed)
+    message = SendText(game.chat_id, game.current_prompt_text, keyboard)
+    return Prompt(PromptTarget.GAME, game.current_token, message)
+
+
+def _start(snapshot: Snapshot, deck: Sequence[GameCard], moment: Moment) -> Transition:
+    learner = snapshot.learner
+    if not deck:
+        return Transition(owed=(SendText(learner.chat_id, texts.no_words_for_game()),))
+    now = moment.now
+    game = GameSession(
+        chat_id=learner.chat_id,
+        user_id=learner.user_id,
+        deck=tuple(deck),
+        current_token=moment.new_token(),
+        current_message_id=None,
+        current_prompt_text=texts.prompt_text(_sides(snapshot, deck[0])[0]),
+        statistics_id=0,  # the unit of work opens the statistics row and sets it
+        score=GameScore(),
+        last_activity_at=now,
+        expires_at=now,
+        created_at=now,
+    )
+    return Transition(writes=(StartGame(game),))
+
+
+def _resume(game: GameSession, moment: Moment) -> Transition:
+    owed = ()
+    if game.current_message_id is not None:
+        owed = (RemoveKeyboard(game.chat_id, game.current_message_id),)
+    resumed = replace(game, current_message_id=None, last_activity_at=moment.now)
+    return Transition(
+        writes=(SaveGame(resumed),), owed=owed, prompt=owed_game_prompt(resumed, resumed=True)
+    )
+
+
+def _replace(game: GameSession) -> Transition:
+    owed = ()
+    if game.current_message_id is not None:
+        owed = (RemoveKeyboard(game.chat_id, game.current_message_id),)
+    return Transition(
+        writes=(DeleteGame(), FinishGame(game.statistics_id, EndReason.REPLACED, game.score)),
+        owed=owed,
+    )
+
+
+def _attempt(snapshot: Snapshot, game: GameSession, outcome: Outcome, moment: Moment) -> Transition:
+    shown, expected = _sides(snapshot, game.current_card)
+    deck, score = resolve(game.deck, game.score, outcome)
+    owed: list[Effect] = []
+    if game.current_message_id is not None:
+        owed.append(
+            EditPrompt(
+                game.chat_id,
+                game.current_message_id,
+                texts.answered_prompt(shown, expected, outcome),
+            )
+        )
+    if not deck:
+        owed.append(SendText(game.chat_id, texts.summary(score)))
+        return Transition(
+            writes=(DeleteGame(), FinishGame(game.statistics_id, EndReason.FINISHED, score)),
+            owed=tuple(owed),
+        )
+    following = replace(
+        game,
+        deck=deck,
+        score=score,
+        current_token=moment.new_token(),
+        current_message_id=None,
+        current_prompt_text=texts.prompt_text(_sides(snapshot, deck[0])[0]),
+        last_activity_at=moment.now,
+    )
+    return Transition(writes=(SaveGame(following),), owed=tuple(owed))
+
+
+def _sides(snapshot: Snapshot, card: GameCard) -> tuple[str, str]:
+    """(shown, expected) of a card; a pair deleted meanwhile shows as an empty pair."""
+    found = snapshot.cards.get(card.pair_id)
+    if found is None:
+        return "", ""
+    if card.direction is Direction.FORWARD:
+        return found.word1, found.word2
+    return found.word2, found.word1

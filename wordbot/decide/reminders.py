@@ -1,0 +1,143 @@
+"""Reminder decisions (SPEC §6.3–6.5): at a due slot remind, wait, or pause; any activity
+resumes paused reminders.
+
+Pure. Facts from storage come in: the review outlook (pairs, due, new), when the user last
+graded, and the cards a reminder session would take (selected as for /review).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from wordbot.decide.training import decide_expire, new_session
+from wordbot.decide.transition import (
+    Moment,
+    Rules,
+    SaveTraining,
+    Snapshot,
+    Transition,
+    UpdateLearner,
+    merge,
+)
+from wordbot.domain.learner import Learner
+from wordbot.domain.slots import Slot, latest_due_slot, next_slot_after
+from wordbot.domain.training import Card, SessionKind
+from wordbot.effects import SendText
+from wordbot.rendering import training as texts
+
+__all__ = [
+    "ReminderFacts",
+    "decide_reminder",
+    "decide_user_active",
+    "enabled_slots",
+    "next_reminder_at",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderFacts:
+    pairs: int
+    due: int
+    new: int
+    last_graded_at: datetime | None
+    candidates: Sequence[Card] = ()
+
+
+def enabled_slots(learner: Learner) -> list[Slot]:
+    flags = {
+        Slot.MORNING: learner.reminder_morning,
+        Slot.AFTERNOON: learner.reminder_afternoon,
+        Slot.EVENING: learner.reminder_evening,
+    }
+    return [slot for slot, on in flags.items() if on]
+
+
+def next_reminder_at(learner: Learner, rules: Rules, after: datetime) -> datetime | None:
+    upcoming = next_slot_after(
+        enabled=enabled_slots(learner),
+        times=rules.slot_times,
+        timezone_offset_hours=learner.timezone_offset_hours,
+        after=after,
+    )
+    return None if upcoming is None else upcoming.fires_at
+
+
+def decide_reminder(
+    snapshot: Snapshot, facts: ReminderFacts, rules: Rules, moment: Moment
+) -> Transition:
+    """A tick found this user's slot time passed: remind, wait, or pause (SPEC §6.3, §6.4)."""
+    learner, now = snapshot.learner, moment.now
+    if learner.reminders_paused:
+        return Transition()
+    due = latest_due_slot(
+        enabled=enabled_slots(learner),
+        times=rules.slot_times,
+        timezone_offset_hours=learner.timezone_offset_hours,
+        last_reminder_sent_at=learner.last_reminder_sent_at,
+        since=learner.created_at,
+        now=now,
+    )
+    next_at = next_reminder_at(learner, rules, now)
+    if due is None or facts.pairs == 0:
+        return _learner_changes(learner, next_reminder_at=next_at)
+    if _recently_active(snapshot, rules, now):
+        return Transition()  # asked again at the next tick
+    misses = _misses(learner, facts)
+    if misses >= rules.pause_after_misses:
+        paused = _learner_changes(
+            learner,
+            reminders_paused=True,
+            missed_reminders=misses,
+            last_reminder_sent_at=now,
+            next_reminder_at=next_at,
+        )
+        return merge(
+            paused, Transition(owed=(SendText(learner.chat_id, texts.reminders_paused()),))
+        )
+    if facts.due == 0 and facts.new == 0:
+        return _learner_changes(learner, next_reminder_at=next_at)  # no session, no miss
+    kind = SessionKind.OVERDUE if facts.due > learner.cards_per_session else SessionKind.REMINDER
+    session = new_session(snapshot, kind, facts.candidates, moment)
+    started = Transition() if session is None else Transition(writes=(SaveTraining(session),))
+    changes = _learner_changes(
+        learner, missed_reminders=misses, last_reminder_sent_at=now, next_reminder_at=next_at
+    )
+    return merge(merge(decide_expire(snapshot), started), changes)
+
+
+def decide_user_active(snapshot: Snapshot, rules: Rules, moment: Moment) -> Transition:
+    """Any message or press: a paused user's reminders resume, the miss count resets; a user
+    without a computed next slot (new) gets one."""
+    learner = snapshot.learner
+    if learner.reminders_paused or learner.missed_reminders or learner.next_reminder_at is None:
+        return _learner_changes(
+            learner,
+            reminders_paused=False,
+            missed_reminders=0,
+            next_reminder_at=next_reminder_at(learner, rules, moment.now),
+        )
+    return Transition()
+
+
+def _recently_active(snapshot: Snapshot, rules: Rules, now: datetime) -> bool:
+    sessions = [snapshot.training]
+    if snapshot.game is not None and not snapshot.game.is_expired(now):
+        sessions.append(snapshot.game)
+    return any(s is not None and now - s.last_activity_at < rules.active_grace for s in sessions)
+
+
+def _misses(learner: Learner, facts: ReminderFacts) -> int:
+    """The previous reminder session was missed when no grade followed it (SPEC §6.4)."""
+    if learner.last_reminder_sent_at is None:
+        return 0
+    if facts.last_graded_at is not None and facts.last_graded_at >= learner.last_reminder_sent_at:
+        return 0
+    return learner.missed_reminders + 1
+
+
+def _learner_changes(learner: Learner, **changes) -> Transition:
+    """Only the fields that change (a tick for a user whose state stands writes nothing)."""
+    changed = {k: v for k, v in changes.items() if getattr(learner, k) != v}
+    return Transition(writes=(UpdateLearner(changed),)) if changed else Transition()

@@ -76,7 +76,7 @@ class World:
         between sending a prompt and recording its message id leaves an orphan copy with
         buttons (the "rare duplicate" of SPEC §6.2); it shows the same card, and its buttons
         answer "no longer active"."""
-        self.emulator.wait_for_confirmation(timeout=WAIT)
+        self.bot.wait_until_idle()
         live = [m for m in self.chat(user).bot_messages() if m.has_keyboard and is_prompt(m)]
         if not live:
             return None
@@ -181,7 +181,7 @@ def test_grades_and_attempts_apply_exactly_once_across_20_kills(emulator, tmp_pa
             since = emulator.chat(user).mark()
             emulator.chat(user).send_text("/help")
             emulator.chat(user).wait_for_message(contains="WordBot", since=since, timeout=WAIT)
-        emulator.wait_for_confirmation(timeout=WAIT)
+        bot.wait_until_idle()
         db = sqlite3.connect(tmp_path / "wordbot.db")
         try:
             assert db.execute("select count(*) from outbox").fetchone() == (0,)

@@ -168,7 +168,7 @@ def training(emulator, bot, admin, schema):
     since = chat.mark()
     chat.send_text("/review")
     _, current = grade(chat, next_prompt(chat, since), "Good")
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     pairs, sessions = rows(admin, schema)
     assert sorted(pairs) == sorted(PAIRS)  # the bot's tables are in the URL's schema
     assert [(row[1], row[3]) for row in sessions] == [(1, 1)]  # index 1, one card reviewed
@@ -214,7 +214,7 @@ def test_a_database_restart_between_actions_goes_unnoticed(
     proxy.break_connections()
     edited, _ = grade(chat, current, "Easy")
     assert edited.text.endswith("→ Easy")
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     pairs, _ = rows(admin, schema)
     assert pairs[word_of(current)][1:5] == EASY_ON_NEW
     assert SORRY not in [m.text for m in chat.history()]
@@ -232,7 +232,7 @@ def test_outage_fails_each_action_cleanly_and_the_bot_recovers_with_nothing_half
 
     for action in OUTAGE_ACTIONS:
         fail_during_outage(chat, current, action)
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     changes = [(m.event, m.text) for m in chat.history() if m.seq > outage]
     assert changes == [("sent", SORRY)] * 3  # no edit, no document
     assert bot.process.poll() is None, "the bot died during the outage"
@@ -252,7 +252,7 @@ def test_outage_fails_each_action_cleanly_and_the_bot_recovers_with_nothing_half
         "delta",
         "gamma",
     ]
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     assert bot.process.poll() is None
 
     after_pairs, after_sessions = rows(admin, schema)

@@ -61,7 +61,7 @@ def test_play_kill_resume_and_finish(emulator, bot, chat, tmp_path):
         moves.append(move)
         prompt = prompt_after(chat, play(chat, prompt, move))
 
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     bot.kill()
     bot.start()
 
@@ -93,7 +93,7 @@ def test_play_kill_resume_and_finish(emulator, bot, chat, tmp_path):
         f"Game over!\nYou got {correct} correct answers.\n"
         f"Accuracy: {accuracy}% ({correct}/{attempted})"
     )
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     with sqlite3.connect(tmp_path / "wordbot.db") as db:
         assert db.execute(
             "select reason, correct, attempted from game_session_statistics"
@@ -108,7 +108,7 @@ def test_a_game_that_idled_out_while_the_bot_was_down_ends_at_start_up(
     chat.send_text("/game")
     prompt = prompt_after(chat, since)
     play(chat, prompt, "wrong")
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     bot.kill()
     with sqlite3.connect(tmp_path / "wordbot.db") as db:  # the idle time passes while it is down
         db.execute("update game_sessions set expires_at = '2000-01-01 00:00:00'")
@@ -116,7 +116,7 @@ def test_a_game_that_idled_out_while_the_bot_was_down_ends_at_start_up(
     bot.start()
     summary = chat.wait_for_message(contains="Time's up", since=since, timeout=WAIT)
     assert summary.text.endswith("Game over!\nYou got 0 correct answers.\nAccuracy: 0% (0/1)")
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     with sqlite3.connect(tmp_path / "wordbot.db") as db:
         assert db.execute("select reason, attempted from game_session_statistics").fetchall() == [
             ("timeout", 1)

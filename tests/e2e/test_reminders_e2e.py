@@ -62,7 +62,7 @@ def test_reminder_expires_the_active_session_and_starts_a_fresh_one(emulator, tm
         assert chat.wait_for_callback_answer(query, timeout=WAIT).text == (
             "This button is no longer active."
         )
-        emulator.wait_for_confirmation(timeout=WAIT)
+        bot.wait_until_idle()
         with sqlite3.connect(tmp_path / "wordbot.db") as db:
             assert db.execute(
                 "select kind, current_index, current_message_id from training_sessions"

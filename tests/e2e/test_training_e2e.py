@@ -64,7 +64,7 @@ def test_kill_between_grades_then_press_the_pre_restart_prompt(emulator, bot, ch
         pressed[word_of(prompt)] = label
         prompt = next_prompt(chat, grade(chat, prompt, label))
 
-    emulator.wait_for_confirmation(timeout=WAIT)  # the press is fully handled: kill between grades
+    bot.wait_until_idle()  # the press is fully handled: kill between grades
     bot.kill()
     bot.start()
 
@@ -80,7 +80,7 @@ def test_kill_between_grades_then_press_the_pre_restart_prompt(emulator, bot, ch
             prompt = next_prompt(chat, since)
 
     assert sorted(pressed) == sorted(PAIRS)
-    emulator.wait_for_confirmation(timeout=WAIT)  # the last press is fully handled
+    bot.wait_until_idle()  # the last press is fully handled
     rows = srs_rows(tmp_path)
     for word, label in pressed.items():
         assert rows[word][:4] == EXPECTED[label], word
@@ -96,7 +96,7 @@ def test_review_after_a_kill_resumes_the_same_card(emulator, bot, chat, tmp_path
     first = next_prompt(chat, since)
     current = next_prompt(chat, grade(chat, first, "Good"))
 
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     bot.kill()
     bot.start()
 
@@ -113,7 +113,7 @@ def test_review_after_a_kill_resumes_the_same_card(emulator, bot, chat, tmp_path
     assert old_copy.text == current.text
     nxt = next_prompt(chat, grade(chat, resumed, "Easy"))
     assert word_of(nxt) not in {word_of(first), word_of(current)}
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     rows = srs_rows(tmp_path)
     assert rows[word_of(first)][:4] == EXPECTED["Good"]
     assert rows[word_of(current)][:4] == EXPECTED["Easy"]
@@ -125,7 +125,7 @@ def test_stale_prompt_from_a_finished_session_changes_nothing(emulator, bot, cha
     chat.send_text("/getpair")
     prompt = next_prompt(chat, since)
     grade(chat, prompt, "Good")
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     before = srs_rows(tmp_path)
     query = chat.press_data(prompt, data=prompt.buttons[0][3].callback_data)
     assert (
@@ -138,21 +138,21 @@ def test_stale_prompt_from_a_finished_session_changes_nothing(emulator, bot, cha
 def test_kill_after_commit_before_sending_redelivers_without_applying_twice(
     emulator, bot, chat, tmp_path
 ):
-    """The bot dies holding a committed grade: its edit is stuck in flight, the update unconfirmed.
-    After the restart Telegram delivers the press again; it must not count twice, and the
-    edit and the next prompt the commit owed still arrive."""
+    """The bot dies holding a committed grade: its edit is stuck in flight. After the restart
+    Telegram delivers the press again (its confirmation may have been lost); it must not count
+    twice, and the edit and the next prompt the commit owed still arrive."""
     since = chat.mark()
     chat.send_text("/review")
     prompt = next_prompt(chat, since)
     emulator.inject_timeout(method="editMessageText", seconds=30, count=1)
     calls_before = len(emulator.calls)
-    chat.press(prompt, button="Easy")
+    query = chat.press(prompt, button="Easy")
     emulator.wait_for_call("answerCallbackQuery", since=calls_before, timeout=WAIT)
-    assert emulator.pending_updates()  # the press is not confirmed yet
     bot.kill()
     emulator.clear_faults()
 
     since = chat.mark()
+    emulator.redeliver(emulator.update_of_press(query))
     bot.start()
     edited = chat.wait_for_message(
         predicate=lambda m: m.message_id == prompt.message_id and m.text.endswith("→ Easy"),
@@ -162,7 +162,7 @@ def test_kill_after_commit_before_sending_redelivers_without_applying_twice(
     assert not edited.has_keyboard
     second = next_prompt(chat, since)
     assert "Card 2 of 5" in second.text
-    emulator.wait_for_confirmation(timeout=WAIT)
+    bot.wait_until_idle()
     rows = srs_rows(tmp_path)
     assert rows[word_of(prompt)][:4] == EXPECTED["Easy"]
     assert sum(1 for row in rows.values() if row[4] is not None) == 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -54,6 +56,36 @@ class BotProcess:
         self.emulator.wait_for_call("setMyCommands", since=calls_before, timeout=START_TIMEOUT)
         return self
 
+    def wait_until_idle(self, timeout: float = START_TIMEOUT) -> None:
+        """Block until the bot has handled every update it received and delivered what that
+        owes: no inbox entry pending, no outbox row, no live session whose prompt's message id
+        is unrecorded. (Confirming an update only says it reached the inbox, SPEC §7.1.)"""
+        self.emulator.wait_for_confirmation(timeout=timeout)  # every update is in the inbox
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.backlog()
+            if not any(state.values()):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the bot is not idle after {timeout}s: {state}")
+            time.sleep(0.02)
+
+    def backlog(self) -> dict[str, int]:
+        """What the bot still has to do, read from its database."""
+        queries = {
+            "inbox": "select count(*) from inbox where handled_at is null",
+            "outbox": "select count(*) from outbox",
+            "training prompts": "select count(*) from training_sessions"
+            " where current_message_id is null",
+            "game prompts": "select count(*) from game_sessions where current_message_id is null",
+        }
+        with _connect(self.database_url) as cursor:
+            counts = {}
+            for name, query in queries.items():
+                cursor.execute(query)
+                counts[name] = cursor.fetchone()[0]
+            return counts
+
     def kill(self) -> None:
         """SIGKILL: no cleanup of any kind, as in a crash."""
         assert self.process is not None
@@ -75,3 +107,25 @@ class BotProcess:
 
     def log_text(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def _connect(database_url: str):
+    """A read-only cursor on the bot's database (SQLite file or PostgreSQL)."""
+    if database_url.startswith("sqlite:"):
+        path = database_url.split("://", 1)[1]
+        path = path[1:] if path.startswith("/") else path
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            yield connection.cursor()
+        finally:
+            connection.close()
+        return
+    import psycopg2
+
+    connection = psycopg2.connect(database_url)
+    try:
+        with connection.cursor() as cursor:
+            yield cursor
+    finally:
+        connection.close()

@@ -169,6 +169,20 @@ class BotApiEmulator:
         Chats and users it mentions become known, so the bot can answer them."""
         return self._state.enqueue_update(update)
 
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again, as Telegram does when the bot's confirmation got lost."""
+        with self._state.lock:
+            update = dict(self._state.delivered[update_id])
+        self._state.enqueue_update(update)
+
+    def update_of_press(self, callback_query_id: str) -> int:
+        """The update_id of the press that made callback query `callback_query_id`."""
+        with self._state.lock:
+            for update_id, update in reversed(self._state.delivered.items()):
+                if update.get("callback_query", {}).get("id") == callback_query_id:
+                    return update_id
+        raise KeyError(callback_query_id)
+
     # -- what the bot did ---------------------------------------------------------------
 
     @property

@@ -12,13 +12,15 @@ import logging
 import random
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from wordbot.emulator.errors import ApiError, ConnectionDropped
 from wordbot.emulator.records import BotMessage, Button, Call, CallbackAnswer
+
+REMEMBERED_UPDATES = 10_000  # updates kept for `redeliver`
 
 __all__ = [
     "CallbackRecord",
@@ -210,6 +212,8 @@ class EmulatorState:
         self.users: dict[int, dict[str, Any]] = {}
         self.chats: dict[int, ChatRecord] = {}
         self.updates: deque[dict[str, Any]] = deque()
+        # every update queued lately, confirmed or not, so a test can have one delivered again
+        self.delivered: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self.next_update_id = first_update_id
         self.confirmed_offset = 0
         self.callbacks: dict[str, CallbackRecord] = {}
@@ -302,6 +306,9 @@ class EmulatorState:
             self.next_update_id = max(self.next_update_id, update["update_id"] + 1)
             self._register_chats_of(update)
             self.updates.append(update)
+            self.delivered[update["update_id"]] = update
+            if len(self.delivered) > REMEMBERED_UPDATES:
+                self.delivered.popitem(last=False)
             self.changed.notify_all()
             return update["update_id"]
 

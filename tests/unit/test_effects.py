@@ -43,6 +43,6 @@ def test_a_photos_bytes_stay_out_of_its_repr():
     assert "PNG" not in repr(SendPhoto(1, PNG, "stats.png"))
 
 
-def test_a_document_still_cannot_go_through_the_outbox():
-    with pytest.raises(TypeError):
-        effect_to_json(SendDocument(1, "a.csv", b"a,b"))
+def test_a_document_goes_through_the_outbox_byte_for_byte():
+    document = SendDocument(1, "a.csv", b"\xef\xbb\xbfa,b\r\n", "2 pairs")
+    assert effect_from_json(json.loads(json.dumps(effect_to_json(document)))) == document

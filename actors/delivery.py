@@ -17,7 +17,7 @@ from actors.snapshot_cache import SnapshotCache
 from storage import game, outbox, training, users
 from storage.database import release_connection, transaction
 from wordbot.decide.transition import Prompt, PromptTarget, Rules
-from wordbot.effects import Delivery, Effect, SendDocument, SendText
+from wordbot.effects import Delivery, Effect, SendDocument, SendPhoto, SendText
 
 __all__ = ["Delivery", "Deliverer"]
 
@@ -140,4 +140,4 @@ class Deliverer:
 
 
 def _is_new_message(effect: Effect) -> bool:
-    return isinstance(effect, SendText | SendDocument)
+    return isinstance(effect, SendText | SendDocument | SendPhoto)

@@ -7,12 +7,14 @@ from peewee import (
     BigIntegerField,
     BooleanField,
     CharField,
+    DoubleField,
     DateField,
     FloatField,
     ForeignKeyField,
     IntegerField,
     JSONField,
     Model,
+    SmallIntegerField,
     TextField,
 )
 
@@ -25,6 +27,7 @@ __all__ = [
     "GameSession",
     "GameSessionStatistics",
     "Outbox",
+    "ReviewLog",
     "TrainingSession",
     "User",
     "WordPair",
@@ -62,6 +65,12 @@ class User(BaseModel):
     settings_screen = CharField(max_length=16, null=True)
     last_update_id = BigIntegerField(null=True)
     last_update_at = UtcDateTimeField(null=True)
+    scheduler = CharField(max_length=8, default="fsrs")  # users from before FSRS keep "sm2"
+    desired_retention = DoubleField(default=0.9)
+    new_cards_per_day = IntegerField(default=20)
+    fsrs_parameters = TextField(null=True)  # JSON list of 21 weights; None: the defaults
+    fitted_at = UtcDateTimeField(null=True)
+    fitted_on_reviews = IntegerField(null=True)
 
     class Meta:
         table_name = "users"
@@ -86,6 +95,12 @@ class WordPair(BaseModel):
     new_rank = IntegerField()
     created_at = UtcDateTimeField()
     updated_at = UtcDateTimeField()
+    fsrs_state = CharField(max_length=12, null=True)
+    fsrs_step = IntegerField(null=True)
+    fsrs_stability = DoubleField(null=True)
+    fsrs_difficulty = DoubleField(null=True)
+    fsrs_due_at = UtcDateTimeField(null=True)
+    suspended = BooleanField(default=False)
 
     class Meta:
         table_name = "word_pairs"
@@ -184,6 +199,28 @@ class Outbox(BaseModel):
         indexes = ((("chat_id", "user_id"), False),)
 
 
+class ReviewLog(BaseModel):
+    """One grade (§12): who, which card, the rating and what the scheduler did with it."""
+
+    id = BigAutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    pair = ForeignKeyField(WordPair, column_name="pair_id", on_delete="CASCADE")
+    rating = SmallIntegerField()
+    reviewed_at = UtcDateTimeField()
+    state_before = CharField(max_length=12)
+    elapsed_days = DoubleField()
+    scheduled_days = DoubleField()
+    scheduler = CharField(max_length=8)
+    prompt_open_ms = IntegerField(null=True)
+
+    class Meta:
+        table_name = "review_log"
+        indexes = (
+            (("user", "reviewed_at"), False),
+            (("pair", "reviewed_at"), False),
+        )
+
+
 ALL_MODELS = (
     User,
     WordPair,
@@ -192,4 +229,5 @@ ALL_MODELS = (
     GameSessionStatistics,
     BotState,
     Outbox,
+    ReviewLog,
 )

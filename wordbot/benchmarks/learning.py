@@ -162,11 +162,10 @@ def simulate_learner(model: str, learner: int, spec: SchedulerSpec, size: Size) 
                 heapq.heappush(again, (decision.schedule.due_at, index))
             now += ANSWER_TIME
         finished = day + 1
-        if spec.personal and finished >= FIRST_FIT_DAY:
-            if (finished - FIRST_FIT_DAY) % REFIT_EVERY_DAYS == 0:
-                fitted = fit_parameters(log)
-                if fitted is not None:
-                    config = replace(config, parameters=fitted)
+        if spec.personal and _fitting_day(finished):
+            fitted = fit_parameters(log)
+            if fitted is not None:
+                config = replace(config, parameters=fitted)
         if finished in size.checkpoints:
             moment = (day_end - EPOCH).total_seconds() / _DAY
             recalls = [truth.recall(memory, moment) for memory in memories if memory is not None]
@@ -183,6 +182,10 @@ def simulate_learner(model: str, learner: int, spec: SchedulerSpec, size: Size) 
                 )
             )
     return results
+
+
+def _fitting_day(day: int) -> bool:
+    return day >= FIRST_FIT_DAY and (day - FIRST_FIT_DAY) % REFIT_EVERY_DAYS == 0
 
 
 def _memory_model(model: str, rng: random.Random):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from storage.models import WordPair
 from storage.prepared import Prepared, slot
-from wordbot.domain.srs import CardSchedule, CardState
+from wordbot.domain.srs import CardSchedule, CardState, FsrsMemory, FsrsState
 from wordbot.domain.training import Card
 
 __all__ = ["load_cards", "save_schedule"]
@@ -32,10 +32,24 @@ def load_cards(user_id: int, pair_ids: Sequence[int]) -> dict[int, Card]:
                 step=row.step,
                 reps=row.reps,
                 lapses=row.lapses,
+                fsrs=_fsrs_memory(row),
+                suspended=row.suspended,
             ),
         )
         for row in rows
     }
+
+
+def _fsrs_memory(row: WordPair) -> FsrsMemory | None:
+    if row.fsrs_state is None or row.fsrs_due_at is None:
+        return None
+    return FsrsMemory(
+        state=FsrsState(row.fsrs_state),
+        step=row.fsrs_step,
+        stability=row.fsrs_stability,
+        difficulty=row.fsrs_difficulty,
+        due_at=row.fsrs_due_at,
+    )
 
 
 _SCHEDULE_FIELDS = (
@@ -47,6 +61,12 @@ _SCHEDULE_FIELDS = (
     WordPair.step,
     WordPair.reps,
     WordPair.lapses,
+    WordPair.fsrs_state,
+    WordPair.fsrs_step,
+    WordPair.fsrs_stability,
+    WordPair.fsrs_difficulty,
+    WordPair.fsrs_due_at,
+    WordPair.suspended,
     WordPair.updated_at,
 )
 _SAVE_SCHEDULE = Prepared(
@@ -58,6 +78,7 @@ _SAVE_SCHEDULE = Prepared(
 
 def save_schedule(pair_id: int, schedule: CardSchedule, now: datetime) -> None:
     """A graded card's new schedule (a prepared statement: on every grade)."""
+    memory = schedule.fsrs
     _SAVE_SCHEDULE.execute(
         pair_id=pair_id,
         state=schedule.state.value,
@@ -68,5 +89,11 @@ def save_schedule(pair_id: int, schedule: CardSchedule, now: datetime) -> None:
         step=schedule.step,
         reps=schedule.reps,
         lapses=schedule.lapses,
+        fsrs_state=None if memory is None else memory.state.value,
+        fsrs_step=None if memory is None else memory.step,
+        fsrs_stability=None if memory is None else memory.stability,
+        fsrs_difficulty=None if memory is None else memory.difficulty,
+        fsrs_due_at=None if memory is None else memory.due_at,
+        suspended=schedule.suspended,
         updated_at=now,
     )

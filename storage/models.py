@@ -8,11 +8,13 @@ from peewee import (
     BooleanField,
     CharField,
     DateField,
+    DoubleField,
     FloatField,
     ForeignKeyField,
     IntegerField,
     JSONField,
     Model,
+    SmallIntegerField,
     TextField,
 )
 
@@ -26,6 +28,7 @@ __all__ = [
     "GameSessionStatistics",
     "InboxEntry",
     "Outbox",
+    "ReviewLog",
     "TrainingSession",
     "User",
     "WordPair",
@@ -62,6 +65,12 @@ class User(BaseModel):
     settings_message_id = BigIntegerField(null=True)
     settings_screen = CharField(max_length=16, null=True)
     confirm_until = UtcDateTimeField(null=True)
+    scheduler = CharField(max_length=8, default="fsrs")  # users from before FSRS keep "sm2"
+    desired_retention = DoubleField(default=0.9)
+    new_cards_per_day = IntegerField(default=20)
+    fsrs_parameters = TextField(null=True)  # JSON list of 21 weights; None: the defaults
+    fitted_at = UtcDateTimeField(null=True)
+    fitted_on_reviews = IntegerField(null=True)
 
     class Meta:
         table_name = "users"
@@ -89,6 +98,12 @@ class WordPair(BaseModel):
     # search_key(word1) / search_key(word2) (wordbot.domain.word_list), written with the words
     word1_key = TextField(default="")
     word2_key = TextField(default="")
+    fsrs_state = CharField(max_length=12, null=True)
+    fsrs_step = IntegerField(null=True)
+    fsrs_stability = DoubleField(null=True)
+    fsrs_difficulty = DoubleField(null=True)
+    fsrs_due_at = UtcDateTimeField(null=True)
+    suspended = BooleanField(default=False)
 
     class Meta:
         table_name = "word_pairs"
@@ -205,6 +220,28 @@ class InboxEntry(BaseModel):
         indexes = ((("chat_id", "user_id", "handled_at"), False),)
 
 
+class ReviewLog(BaseModel):
+    """One grade (§12): who, which card, the rating and what the scheduler did with it."""
+
+    id = BigAutoField()
+    user = ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    pair = ForeignKeyField(WordPair, column_name="pair_id", on_delete="CASCADE")
+    rating = SmallIntegerField()
+    reviewed_at = UtcDateTimeField()
+    state_before = CharField(max_length=12)
+    elapsed_days = DoubleField()
+    scheduled_days = DoubleField()
+    scheduler = CharField(max_length=8)
+    prompt_open_ms = IntegerField(null=True)
+
+    class Meta:
+        table_name = "review_log"
+        indexes = (
+            (("user", "reviewed_at"), False),
+            (("pair", "reviewed_at"), False),
+        )
+
+
 ALL_MODELS = (
     User,
     WordPair,
@@ -214,4 +251,5 @@ ALL_MODELS = (
     BotState,
     Outbox,
     InboxEntry,
+    ReviewLog,
 )

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from peewee import Model, fn
+from peewee import fn
 
-from storage.models import GameSessionStatistics, WordPair
+from storage.models import GameSessionStatistics, ReviewLog, WordPair
 from wordbot.domain.srs import CardState
 from wordbot.domain.stats import (
     DUE_HORIZON_DAYS,
@@ -72,15 +72,15 @@ def load_card_stats(user_id: int, now: datetime) -> list[CardStat]:
 
 
 def load_review_events(
-    review_log: type[Model], user_id: int, now: datetime, days: int = REVIEW_LOG_DAYS
+    user_id: int, now: datetime, days: int = REVIEW_LOG_DAYS
 ) -> list[ReviewEvent]:
     """The user's grades of the last `days` days from the `review_log` table (SPEC §12),
-    oldest first; `review_log` is its peewee model (user_id, reviewed_at, rating, state_before).
-    A state is read in lower case ("Review" and "review" are the same state)."""
+    oldest first. A state is read in lower case ("Review" and "review" are the same state)."""
+    review_log = ReviewLog
     query = (
         review_log.select(review_log.reviewed_at, review_log.rating, review_log.state_before)
         .where(
-            (review_log.user_id == user_id)
+            (review_log.user == user_id)
             & (review_log.reviewed_at > now - timedelta(days=days))
             & (review_log.reviewed_at <= now)
         )

@@ -1,4 +1,4 @@
-"""The command line: run, sandbox, migrate, import."""
+"""The command line: run, sandbox, migrate, import, simulate."""
 
 from __future__ import annotations
 
@@ -35,11 +35,23 @@ def _parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import a CSV/TSV/TXT file for a user")
     importer.add_argument("file", type=Path)
     importer.add_argument("--user-id", type=int, required=True)
+    simulate = commands.add_parser(
+        "simulate",
+        help="learner simulation: SM-2 against FSRS-6 (its options: wordbot simulate -- --help)",
+    )
+    simulate.add_argument("options", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if args.command == "simulate":
+        from wordbot.benchmarks.learning import main as simulate
+
+        return simulate([option for option in unknown + args.options if option != "--"])
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         settings = load_settings(args.config)
         if args.command == "run":

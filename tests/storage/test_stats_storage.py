@@ -1,42 +1,21 @@
 """What /stats reads, on SQLite and PostgreSQL: cards folded by state, review log, games."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from peewee import BigAutoField, BigIntegerField, CharField, IntegerField, Model
 
-from storage import game, users
-from storage.database import database
-from storage.fields import UtcDateTimeField
-from storage.models import WordPair
+from storage import game, users, vocabulary
+from storage.models import ReviewLog, WordPair
 from storage.stats import load_card_stats, load_game_results, load_review_events
 from wordbot.domain.game import GameScore
+from wordbot.domain.pairs import PairInput
 from wordbot.domain.srs import CardState
 from wordbot.domain.stats import DUE_HORIZON_DAYS, CardStat, GameResult, ReviewEvent
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 USER = 601
 OTHER = 602
-
-
-class ReviewLog(Model):
-    """The review_log table as SPEC §12 describes it (its migration comes with the FSRS work)."""
-
-    id = BigAutoField()
-    user_id = BigIntegerField()
-    pair_id = BigIntegerField()
-    rating = IntegerField()
-    reviewed_at = UtcDateTimeField()
-    state_before = CharField(max_length=16)
-    elapsed_days = IntegerField(default=0)
-    scheduled_days = IntegerField(default=0)
-    scheduler = CharField(max_length=8, default="fsrs")
-    prompt_open_ms = IntegerField(null=True)
-
-    class Meta:
-        database = database
-        table_name = "review_log"
-        indexes = ((("user_id", "reviewed_at"), False),)
 
 
 @pytest.fixture
@@ -88,7 +67,10 @@ def test_a_user_without_pairs_has_no_cards(learners):
 
 
 def test_review_events_of_the_window_oldest_first_for_that_user_only(learners):
-    database.create_tables([ReviewLog])
+    pair_ids = {}
+    for user in (USER, OTHER):
+        vocabulary.upsert_pairs(user, [PairInput("casa", "house")], NOW, random.Random(1))
+        pair_ids[user] = WordPair.get(WordPair.user == user).id
     rows = [
         (USER, NOW - timedelta(days=401), 3, "review"),  # outside the window
         (USER, NOW - timedelta(days=399), 1, "Review"),
@@ -99,10 +81,17 @@ def test_review_events_of_the_window_oldest_first_for_that_user_only(learners):
     ]
     for user, at, rating, state in rows:
         ReviewLog.insert(
-            user_id=user, pair_id=1, rating=rating, reviewed_at=at, state_before=state
+            user=user,
+            pair=pair_ids[user],
+            rating=rating,
+            reviewed_at=at,
+            state_before=state,
+            elapsed_days=0,
+            scheduled_days=0,
+            scheduler="fsrs",
         ).execute()
 
-    assert load_review_events(ReviewLog, USER, NOW) == [
+    assert load_review_events(USER, NOW) == [
         ReviewEvent(NOW - timedelta(days=399), 1, "review"),
         ReviewEvent(NOW - timedelta(days=2), 4, "new"),
         ReviewEvent(NOW - timedelta(minutes=1), 3, "learning"),

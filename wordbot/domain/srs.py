@@ -20,6 +20,9 @@ Decisions where the SPEC is silent:
   step 0, and a stored step past the last (e.g. after the steps were shortened) counts as
   the last step.
 * `now` may be in any time zone but must be aware; results are in UTC.
+* A CardSchedule also carries the card's FSRS memory (`fsrs`, None until FSRS first grades or
+  converts it) and whether it is `suspended` (§12); SM-2 grades leave both as they are.
+  FSRS grades live in `wordbot.domain.fsrs_schedule`.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ __all__ = [
     "STARTING_EASE",
     "CardSchedule",
     "CardState",
+    "FsrsMemory",
+    "FsrsState",
     "Grade",
     "grade_card",
     "next_states",
@@ -79,6 +84,29 @@ _HUNDREDTH = Decimal("0.01")
 _ONE = Decimal(1)
 
 
+class FsrsState(StrEnum):
+    """FSRS's own card states (py-fsrs `State`), stored beside the SM-2 state."""
+
+    LEARNING = "learning"
+    REVIEW = "review"
+    RELEARNING = "relearning"
+
+
+@dataclass(frozen=True, slots=True)
+class FsrsMemory:
+    """A card's FSRS-6 memory: stability (days), difficulty (1–10), state, step and due time.
+
+    `stability`/`difficulty` are None for a card on the learning steps that FSRS has not yet
+    graded (a new card or a converted SM-2 learning card); `step` is None in REVIEW.
+    """
+
+    state: FsrsState
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due_at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class CardSchedule:
     """The SRS fields of a word pair; a fresh instance is a new card that was never graded."""
@@ -91,6 +119,8 @@ class CardSchedule:
     step: int = 0
     reps: int = 0
     lapses: int = 0
+    fsrs: FsrsMemory | None = None
+    suspended: bool = False
 
 
 def grade_card(card: CardSchedule, grade: Grade, now: datetime) -> CardSchedule:

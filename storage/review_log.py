@@ -1,0 +1,70 @@
+"""The review log (SPEC §12): one row per grade, written in the grade's own transaction."""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from storage.models import ReviewLog
+from wordbot.domain.review_log import ReviewLogEntry
+
+__all__ = ["add_review", "count_reviews", "delete_review", "reviews_for_user"]
+
+
+def add_review(entry: ReviewLogEntry) -> int:
+    """Store a grade's entry; returns its id (call inside the grade's transaction)."""
+    return ReviewLog.insert(
+        user=entry.user_id,
+        pair=entry.pair_id,
+        rating=entry.rating,
+        reviewed_at=entry.reviewed_at,
+        state_before=entry.state_before,
+        elapsed_days=entry.elapsed_days,
+        scheduled_days=entry.scheduled_days,
+        scheduler=entry.scheduler,
+        prompt_open_ms=entry.prompt_open_ms,
+    ).execute()
+
+
+def delete_review(review_id: int) -> bool:
+    """Remove one entry (an undone grade, §13); False when it was already gone."""
+    return ReviewLog.delete().where(ReviewLog.id == review_id).execute() > 0
+
+
+def reviews_for_user(user_id: int) -> list[ReviewLogEntry]:
+    """The user's whole history, oldest first (what parameter fitting reads)."""
+    rows = (
+        ReviewLog.select()
+        .where(ReviewLog.user == user_id)
+        .order_by(ReviewLog.reviewed_at, ReviewLog.id)
+        .tuples()
+    )
+    return [
+        ReviewLogEntry(
+            id=row_id,
+            user_id=user,
+            pair_id=pair,
+            rating=rating,
+            reviewed_at=reviewed_at,
+            state_before=state_before,
+            elapsed_days=elapsed_days,
+            scheduled_days=scheduled_days,
+            scheduler=scheduler,
+            prompt_open_ms=prompt_open_ms,
+        )
+        for (
+            row_id,
+            user,
+            pair,
+            rating,
+            reviewed_at,
+            state_before,
+            elapsed_days,
+            scheduled_days,
+            scheduler,
+            prompt_open_ms,
+        ) in rows
+    ]
+
+
+def count_reviews(user_id: int) -> int:
+    return ReviewLog.select(fn.COUNT(ReviewLog.id)).where(ReviewLog.user == user_id).scalar()

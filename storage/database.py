@@ -6,7 +6,7 @@ import importlib
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -144,10 +144,8 @@ def _require_postgres_driver() -> None:
 def _create_private(path: Path) -> None:
     """A new database file is created 0600 (SPEC §16); SQLite gives its -wal and -shm files
     the database file's mode. An existing file keeps the mode its operator chose."""
-    try:
+    with suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        pass
 
 
 def close_database() -> None:

@@ -18,6 +18,7 @@ from actors.supervisor import Supervisor
 from storage import bot_state, game, outbox, training
 from storage.database import close_database, database, open_database
 from storage.migrate import migrate
+from wordbot import systemd
 from wordbot.clock import Clock, SystemClock
 from wordbot.config import Settings
 from wordbot.rendering.vocabulary import BOT_COMMANDS
@@ -92,9 +93,12 @@ class Application:
             self.stop()
             raise
         log.info("WordBot is running (database: %s)", _database_kind(settings.database.url))
+        systemd.ready()
 
     def stop(self) -> None:
         """Stop everything started, newest first; safe to call twice."""
+        if self._stops:
+            systemd.stopping()
         while self._stops:
             name, stop = self._stops.pop()
             try:

@@ -25,6 +25,7 @@ import pykka
 import requests
 from telebot.apihelper import ApiTelegramException
 
+from wordbot import systemd
 from wordbot.clock import Clock
 from wordbot.transport.updates import Incoming, parse_update
 
@@ -89,6 +90,7 @@ class Poller:
     def _run(self) -> None:
         failures = 0
         while not self._stopped.is_set():
+            systemd.watchdog()  # WATCHDOG=1 each turn (SPEC §16); a no-op outside systemd
             try:
                 if self._in_flight:
                     # Telegram answers at once while anything is unconfirmed: rather than

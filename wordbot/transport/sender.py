@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from telebot import TeleBot
+from telebot import TeleBot, apihelper
 from telebot.apihelper import (
     ApiException,
     ApiHTTPException,
@@ -31,6 +31,7 @@ from wordbot.effects import (
     SendDocument,
     SendText,
 )
+from wordbot.transport.http_client import DOWNLOAD_TIMEOUT, BotApiHttp, FileTooLarge
 from wordbot.transport.message_split import split_message
 from wordbot.transport.pacing import Pacer
 from wordbot.transport.workers import Workers
@@ -42,14 +43,6 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 _NOT_MODIFIED = "message is not modified"
 CONCURRENT_CALLS = 16  # threads for effects performed alongside their actor's own call
-
-
-class FileTooLarge(Exception):
-    """The file is bigger than the caller accepts; nothing was downloaded."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__(f"{size} bytes")
-        self.size = size
 
 
 class Sender:
@@ -66,6 +59,7 @@ class Sender:
         max_backoff_seconds: float = 30.0,
         max_429_retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
+        download_timeout: tuple[float, float] = DOWNLOAD_TIMEOUT,
     ) -> None:
         self._bot = bot
         self._pacer = pacer
@@ -76,6 +70,8 @@ class Sender:
         self._jitter = random.Random()
         self._jitter_lock = threading.Lock()
         self._workers = Workers(CONCURRENT_CALLS, "sender")
+        self._download_timeout = download_timeout
+        self._files = BotApiHttp(_file_url("", ""))  # streamed, bounded downloads
 
     def perform(self, effect: Effect) -> Delivery:
         """Carry out one effect; failures are logged and reported, never raised."""
@@ -142,13 +138,17 @@ class Sender:
 
     def download(self, file_id: str, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes | None:
         """A user's file, or None when Telegram cannot give it (logged); FileTooLarge when
-        it is bigger than `max_bytes` (the update's file_size is optional, getFile's is known)."""
+        it is bigger than `max_bytes`: as getFile announces it, as the download announces
+        it, or as it turns out while streamed (SPEC §7.6)."""
         file = self._call("getFile", lambda: self._bot.get_file(file_id)).result
         if file is None:
             return None
         if (file.file_size or 0) > max_bytes:
             raise FileTooLarge(file.file_size)
-        return self._call("download", lambda: self._bot.download_file(file.file_path)).result
+        url = _file_url(self._bot.token, file.file_path)
+        return self._call(
+            "download", lambda: self._files.download(url, max_bytes, self._download_timeout)
+        ).result
 
     def _send(self, method: str, call: Callable[[], Any], chat_id: int | None = None) -> Delivery:
         """A paced call that shows up in a chat: a message, an edit, a document."""
@@ -217,6 +217,12 @@ class _Outcome:
     result: Any = None
     error: str | None = None
     transient: bool = False
+
+
+def _file_url(token: str, file_path: str) -> str:
+    """Where a file is downloaded from: `telegram.api_url`'s file endpoint (bot_api.make_bot)."""
+    template = apihelper.FILE_URL or "https://api.telegram.org/file/bot{0}/{1}"
+    return template.format(token, file_path)
 
 
 def _retry_after(error: ApiTelegramException) -> float:

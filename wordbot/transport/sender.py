@@ -31,6 +31,7 @@ from wordbot.effects import (
     SendDocument,
     SendText,
 )
+from wordbot.metrics import Metrics
 from wordbot.transport.http_client import DOWNLOAD_TIMEOUT, BotApiHttp, FileTooLarge
 from wordbot.transport.message_split import split_message
 from wordbot.transport.pacing import Pacer
@@ -60,6 +61,7 @@ class Sender:
         max_429_retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
         download_timeout: tuple[float, float] = DOWNLOAD_TIMEOUT,
+        metrics: Metrics | None = None,
     ) -> None:
         self._bot = bot
         self._pacer = pacer
@@ -71,6 +73,7 @@ class Sender:
         self._jitter_lock = threading.Lock()
         self._workers = Workers(CONCURRENT_CALLS, "sender")
         self._download_timeout = download_timeout
+        self._metrics = metrics if metrics is not None else Metrics()  # a private registry
         self._files = BotApiHttp(_file_url("", ""))  # streamed, bounded downloads
 
     def perform(self, effect: Effect) -> Delivery:
@@ -172,18 +175,25 @@ class Sender:
             if self._pacer is not None and paced_chat is not None:
                 self._pacer.wait_turn(paced_chat)
             try:
-                return _Outcome(ok=True, result=call())
+                result = call()
+                self._metrics.bot_api_call(method, "ok")
+                return _Outcome(ok=True, result=result)
             except ApiTelegramException as error:
                 if error.error_code == 400 and _NOT_MODIFIED in str(error.description):
+                    self._metrics.bot_api_call(method, "ok")
                     return _Outcome(ok=True)
+                if error.error_code == 429:
+                    self._metrics.throttled(method)
                 if error.error_code == 429 and throttled < self._max_429:
                     throttled += 1
                     wait = _retry_after(error)
                     log.warning("%s: 429, retrying after %.1f s", method, wait)
+                    self._metrics.retried(method)
                     self._sleep(wait)
                     continue
                 if error.error_code < 500 or error.error_code == 429:
                     log.warning("%s failed: %s", method, error.description)
+                    self._metrics.bot_api_call(method, "failed")
                     transient = error.error_code == 429
                     return _Outcome(ok=False, error=str(error.description), transient=transient)
                 problem: object = error
@@ -192,16 +202,20 @@ class Sender:
                 status = getattr(getattr(error, "result", None), "status_code", 500)
                 if status < 500 and not isinstance(error, requests.RequestException):
                     log.warning("%s failed: %s", method, error)
+                    self._metrics.bot_api_call(method, "failed")
                     return _Outcome(ok=False, error=str(error))
                 problem = error
             except ApiException as error:
                 log.warning("%s failed: %s", method, error)
+                self._metrics.bot_api_call(method, "failed")
                 return _Outcome(ok=False, error=str(error))
             wait = self._backoff_seconds(attempt)
             if waited + wait > self._retry_budget:
                 log.error("%s dropped after %d attempts: %s", method, attempt, problem)
+                self._metrics.bot_api_call(method, "dropped")
                 return _Outcome(ok=False, error=type(problem).__name__, transient=True)
             log.warning("%s: %s; retry %d in %.1f s", method, problem, attempt, wait)
+            self._metrics.retried(method)
             self._sleep(wait)
             waited += wait
 

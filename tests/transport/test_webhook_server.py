@@ -216,3 +216,7 @@ def test_delete_webhook_stops_delivery_and_the_update_waits_for_polling(
 
     assert update.message.text == "by polling"
     assert [u["message"]["text"] for u in inbox.updates] == ["by webhook"]
+
+
+def test_the_server_reports_its_port_as_a_number(server):
+    assert isinstance(server.port, int) and server.port > 0

@@ -92,7 +92,7 @@ class WebhookServer:
     @property
     def port(self) -> int:
         """The port listened on (the one the OS chose for port 0)."""
-        return self._server.effective_port if self._server is not None else self._port
+        return int(self._server.effective_port) if self._server is not None else self._port
 
     def start(self) -> None:
         self._server = create_server(

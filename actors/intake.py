@@ -10,6 +10,7 @@ minute, both as notices that never hold up the caller.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,10 +47,17 @@ class Intake:
         self._clock = clock
         self._bot_username = (bot_username or "").lower()
         self._noticed: dict[tuple[str, int], datetime] = {}
+        # webhook requests arrive on several threads: each batch is written and handed over
+        # whole, so actors get entries in the order they reached the inbox
+        self._lock = threading.Lock()
 
     def __call__(self, updates: list[dict[str, Any]]) -> None:
         """Write a fetched batch to the inbox, then hand each new entry to its user's actor.
         Raises when the inbox cannot be written: the batch is then not confirmed."""
+        with self._lock:
+            self._take(updates)
+
+    def _take(self, updates: list[dict[str, Any]]) -> None:
         now = self._clock.now()
         arrivals, parsed = [], {}
         for update in updates:

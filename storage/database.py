@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,13 +15,16 @@ from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
 __all__ = [
+    "MissingDatabaseDriver",
     "OneWriterSqliteDatabase",
     "close_database",
     "connection_scope",
     "database",
     "is_sqlite",
     "open_database",
+    "require_postgres_driver",
     "release_connection",
+    "sqlite_path",
     "transaction",
 ]
 
@@ -31,6 +36,10 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 10_000,
     "foreign_keys": 1,
 }
+
+
+class MissingDatabaseDriver(RuntimeError):
+    """The URL's backend needs a driver that is not installed; the message says what to install."""
 
 
 class OneWriterSqliteDatabase(PooledSqliteDatabase):
@@ -95,6 +104,7 @@ def open_database(url: str, *, max_connections: int = 16, **connect_params) -> D
         path = _sqlite_path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(path))
         real = OneWriterSqliteDatabase(
             path,
             pragmas=SQLITE_PRAGMAS,
@@ -106,6 +116,7 @@ def open_database(url: str, *, max_connections: int = 16, **connect_params) -> D
             **connect_params,
         )
     elif scheme in ("postgres", "postgresql"):
+        require_postgres_driver()
         real = connect(
             "postgresql+pool" + url[len(scheme) :],
             max_connections=max_connections,
@@ -117,6 +128,25 @@ def open_database(url: str, *, max_connections: int = 16, **connect_params) -> D
         raise ValueError(f"unsupported database URL scheme: {scheme}")
     database.initialize(real)
     return real
+
+
+def require_postgres_driver() -> None:
+    """Checked before peewee gets the URL: without psycopg2 it fails deep inside, at the first
+    query, with a long traceback instead of saying what is missing."""
+    try:
+        importlib.import_module("psycopg2")
+    except ImportError:
+        raise MissingDatabaseDriver(
+            "database.url is a PostgreSQL URL but its driver is not installed: "
+            "pip install 'wordbot[postgres]'"
+        ) from None
+
+
+def _create_private(path: Path) -> None:
+    """A new database file is created 0600 (SPEC §16); SQLite gives its -wal and -shm files
+    the database file's mode. An existing file keeps the mode its operator chose."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def close_database() -> None:
@@ -162,6 +192,11 @@ def release_connection() -> None:
 
 def is_sqlite() -> bool:
     return database.obj is not None and type(database.obj).__name__.endswith("SqliteDatabase")
+
+
+def sqlite_path(url: str) -> str | None:
+    """The database file of an `sqlite://` URL; None for PostgreSQL."""
+    return _sqlite_path(url) if urlsplit(url).scheme == "sqlite" else None
 
 
 def _sqlite_path(url: str) -> str:

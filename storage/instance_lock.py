@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import peewee
 
+from storage.database import require_postgres_driver
+
 __all__ = ["ADVISORY_LOCK_KEY", "AlreadyRunning", "InstanceLock"]
 
 ADVISORY_LOCK_KEY = 0x576F7264426F74  # "WordBot"
@@ -67,6 +69,7 @@ class InstanceLock:
         self._file = handle
 
     def _lock_advisory(self) -> None:
+        require_postgres_driver()
         import psycopg2
 
         try:

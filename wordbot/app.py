@@ -19,14 +19,17 @@ from storage import game, outbox, training
 from storage.database import close_database, database, open_database
 from storage.instance_lock import InstanceLock
 from storage.migrate import migrate
+from wordbot import systemd
 from wordbot.clock import Clock, SystemClock
 from wordbot.config import Settings
 from wordbot.rendering.vocabulary import BOT_COMMANDS
+from wordbot.systemd import Heartbeat
 from wordbot.transport.bot_api import make_bot
 from wordbot.transport.notices import Notices
 from wordbot.transport.pacing import Pacer
 from wordbot.transport.poller import Poller
 from wordbot.transport.sender import Sender
+from wordbot.transport.webhook_server import WebhookApp, WebhookServer, new_secret_token
 
 __all__ = ["Application"]
 
@@ -36,8 +39,8 @@ SHUTDOWN_SECONDS = 5.0  # actors' share of SPEC §7.5's 10 seconds
 
 
 class Application:
-    """lock → storage → sender → supervisor → scheduler → notices → inbox resumed → poller;
-    `stop()` undoes them in reverse."""
+    """lock → storage → sender → supervisor → scheduler → notices → inbox resumed → poller (or
+    the webhook server); `stop()` undoes them in reverse."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
@@ -84,22 +87,52 @@ class Application:
             self._stops.append(("notices", notices.stop))
             intake = Intake(supervisor, notices.offer, self.clock, self._bot_username(bot))
             intake.resume()  # the inbox left by the last run goes first, in order
-            poller = Poller(
-                lambda offset, timeout: apihelper.get_updates(
-                    token, offset=offset, limit=100, long_polling_timeout=timeout
-                ),
-                intake,
-                poll_timeout=settings.telegram.poll_timeout_seconds,
-            )
-            poller.start()
-            self._stops.append(("poller", poller.stop))
+            if telegram.mode == "webhook":
+                self._serve_webhook(bot, intake)
+            else:
+                self._poll(token, intake)
         except BaseException:
             self.stop()
             raise
-        log.info("WordBot is running (database: %s)", _database_kind(settings.database.url))
+        log.info(
+            "WordBot is running (%s, database: %s)",
+            telegram.mode,
+            _database_kind(settings.database.url),
+        )
+        systemd.ready()
+
+    def _poll(self, token: str, intake: Intake) -> None:
+        poller = Poller(
+            lambda offset, timeout: apihelper.get_updates(
+                token, offset=offset, limit=100, long_polling_timeout=timeout
+            ),
+            intake,
+            poll_timeout=self.settings.telegram.poll_timeout_seconds,
+            heartbeat=systemd.watchdog,  # WATCHDOG=1 each turn (SPEC §16)
+        )
+        poller.start()
+        self._stops.append(("poller", poller.stop))
+
+    def _serve_webhook(self, bot, intake: Intake) -> None:
+        """SPEC §16: serve the webhook URL's path, then tell Telegram where to deliver, with a
+        secret new at every start. Stopping leaves the webhook set: Telegram keeps updates
+        while the bot is down."""
+        telegram = self.settings.telegram
+        secret = new_secret_token()
+        server = WebhookServer(
+            WebhookApp(telegram.webhook_url, secret, intake), telegram.webhook_listen
+        )
+        server.start()
+        self._stops.append(("webhook server", server.stop))
+        bot.set_webhook(url=telegram.webhook_url, secret_token=secret)
+        heartbeat = Heartbeat(systemd.watchdog, server.is_serving)
+        heartbeat.start()
+        self._stops.append(("watchdog", heartbeat.stop))
 
     def stop(self) -> None:
         """Stop everything started, newest first; safe to call twice."""
+        if self._stops:
+            systemd.stopping()
         while self._stops:
             name, stop = self._stops.pop()
             try:
@@ -110,10 +143,11 @@ class Application:
 
     def _prepare_telegram(self, bot) -> None:
         """Polling needs no webhook; the command menu is registered. Failures are not fatal."""
-        try:
-            bot.delete_webhook()
-        except Exception as error:
-            log.warning("deleteWebhook failed: %s", error)
+        if self.settings.telegram.mode == "polling":
+            try:
+                bot.delete_webhook()
+            except Exception as error:
+                log.warning("deleteWebhook failed: %s", error)
         try:
             bot.set_my_commands([BotCommand(name, text) for name, text in BOT_COMMANDS])
         except Exception as error:

@@ -1,4 +1,9 @@
-"""The command line: run, sandbox, migrate, import, simulate."""
+"""The command line: run, sandbox, migrate, import, backup, simulate.
+
+Exit codes: 0 done; 1 a failure at run time (database unavailable, another instance running,
+a backup or an import that failed), with one line on stderr; 2 a configuration or usage
+error (a bad key, a missing token, a missing database driver), which a restart cannot fix
+(the systemd unit's RestartPreventExitStatus)."""
 
 from __future__ import annotations
 
@@ -13,12 +18,15 @@ from urllib.parse import urlsplit
 
 import peewee
 
+from storage.database import MissingDatabaseDriver
 from wordbot.config import ConfigError, Settings, load_settings
 from wordbot.logs import configure_logging
 
 __all__ = ["main"]
 
 log = logging.getLogger("wordbot")
+
+CONFIG_ERROR_EXIT = 2  # the unit's RestartPreventExitStatus: restarting cannot fix the config
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
         help="learner simulation: SM-2 against FSRS-6 (its options: wordbot simulate -- --help)",
     )
     simulate.add_argument("options", nargs=argparse.REMAINDER)
+    backup = commands.add_parser(
+        "backup", help="copy the live SQLite database to PATH (safe while the bot runs)"
+    )
+    backup.add_argument("path", type=Path)
+    backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     return parser
 
 
@@ -65,10 +78,15 @@ def main(argv: list[str] | None = None) -> int:
             return _migrate(settings)
         if args.command == "import":
             return _import(settings, args.file, args.user_id)
+        if args.command == "backup":
+            return _backup(settings, args.path, args.force)
     except ConfigError as error:
         print(f"wordbot: configuration error: {error}", file=sys.stderr)
-        return 2
-    return 2
+        return CONFIG_ERROR_EXIT
+    except MissingDatabaseDriver as error:
+        print(f"wordbot: {error}", file=sys.stderr)
+        return CONFIG_ERROR_EXIT
+    return CONFIG_ERROR_EXIT
 
 
 def _secrets(settings: Settings) -> list[str]:
@@ -154,4 +172,25 @@ def _import(settings: Settings, path: Path, user_id: int) -> int:
     finally:
         close_database()
     print(import_summary(result.new, result.updated, parsed.skipped, result.unchanged))
+    return 0
+
+
+def _backup(settings: Settings, path: Path, force: bool) -> int:
+    from storage.backup import BackupError, backup_sqlite
+    from storage.database import sqlite_path
+
+    source = sqlite_path(settings.database.url)
+    if source is None:
+        print(
+            "wordbot: backup copies SQLite databases; for PostgreSQL use pg_dump "
+            "(README, Operating)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        backup_sqlite(Path(source), path, overwrite=force)
+    except BackupError as error:
+        print(f"wordbot: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up {source} to {path}")
     return 0

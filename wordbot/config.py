@@ -19,6 +19,7 @@ __all__ = [
     "ConfigError",
     "DatabaseSettings",
     "LoggingSettings",
+    "MetricsSettings",
     "RemindersSettings",
     "SchedulerSettings",
     "Secret",
@@ -26,6 +27,7 @@ __all__ = [
     "Settings",
     "TelegramSettings",
     "load_settings",
+    "parse_listen",
 ]
 
 ENV_PREFIX = "WORDBOT_"
@@ -90,6 +92,34 @@ def _database_url(value: str) -> str | None:
     return "must start with sqlite:// or postgresql://"
 
 
+_LISTEN = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})")
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def parse_listen(value: str) -> tuple[str, int]:
+    """`host:port` (`[::1]:9100` for IPv6) as (host, port); ValueError when it is not one."""
+    match = _LISTEN.fullmatch(value)
+    if not match or int(match[2]) > 65535:
+        raise ValueError(f"not host:port: {value!r}")
+    return match[1].strip("[]"), int(match[2])
+
+
+def _host_port(value: str) -> str | None:
+    try:
+        parse_listen(value)
+    except ValueError:
+        return "must be host:port, e.g. 127.0.0.1:9100"
+    return None
+
+
+def _webhook_url(value: str) -> str | None:
+    """Telegram delivers only to HTTPS; plain http is accepted on loopback (the emulator)."""
+    match = re.fullmatch(r"(https?)://([^/\s:]+|\[[^\]]+\])(:\d+)?(/\S*)?", value)
+    if match and (match[1] == "https" or match[2] in _LOOPBACK_HOSTS):
+        return None
+    return "must be an https:// URL (http:// only on 127.0.0.1 or localhost)"
+
+
 def _log_level(value: str) -> str | None:
     levels = ("DEBUG", "INFO", "WARNING", "ERROR")
     return None if value.upper() in levels else f"must be one of: {', '.join(levels)}"
@@ -103,11 +133,13 @@ def _check(validator: Callable[[Any], str | None]) -> dict[str, Any]:
 class TelegramSettings:
     token: Secret | None = None
     api_url: str = field(default="https://api.telegram.org", metadata=_check(_http_url))
-    mode: str = field(default="polling", metadata=_check(_one_of("polling")))
+    mode: str = field(default="polling", metadata=_check(_one_of("polling", "webhook")))
     max_messages_per_second: float = field(default=25.0, metadata=_check(_positive))
     per_chat_per_second: float = field(default=1.0, metadata=_check(_positive))
     per_chat_burst: int = field(default=4, metadata=_check(_positive))
     poll_timeout_seconds: int = field(default=25, metadata=_check(_non_negative))
+    webhook_url: str | None = field(default=None, metadata=_check(_webhook_url))
+    webhook_listen: str = field(default="127.0.0.1:8443", metadata=_check(_host_port))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +185,11 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    listen: str | None = field(default=None, metadata=_check(_host_port))
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -162,6 +199,7 @@ class Settings:
     actors: ActorsSettings = field(default_factory=ActorsSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
 
     def require_token(self) -> Secret:
         if self.telegram.token is None or not self.telegram.token.reveal():
@@ -188,7 +226,18 @@ def load_settings(
         if not isinstance(raw, dict):
             raise ConfigError(f"{section.name}: must be a table ([{section.name}])")
         sections[section.name] = _load_section(section.name, raw, environ)
-    return Settings(**sections)
+    settings = Settings(**sections)
+    _check_mode(settings.telegram)
+    return settings
+
+
+def _check_mode(telegram: TelegramSettings) -> None:
+    """Keys that only make sense together (SPEC §16)."""
+    if telegram.mode == "webhook" and not telegram.webhook_url:
+        raise ConfigError(
+            "telegram.webhook_url: required when telegram.mode is webhook "
+            "(the public https:// URL your TLS proxy forwards to telegram.webhook_listen)"
+        )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -248,6 +297,8 @@ def _base_type(hint: Any) -> Any:
 def _from_text(dotted: str, hint: Any, text: str) -> Any:
     base = _base_type(hint)
     text = text.strip()
+    if not text and base is not hint:  # an optional key set empty is unset: `metrics.listen=`
+        return None
     try:
         if base is Secret:
             return Secret(text) if text else None

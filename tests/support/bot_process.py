@@ -63,7 +63,8 @@ class BotProcess:
         self.emulator.wait_for_confirmation(timeout=timeout)  # every update is in the inbox
         deadline = time.monotonic() + timeout
         while True:
-            state = self.backlog()
+            # a redelivered update sits below the confirmed offset: wait for it too
+            state = {"unconfirmed": len(self.emulator.pending_updates()), **self.backlog()}
             if not any(state.values()):
                 return
             if time.monotonic() > deadline:

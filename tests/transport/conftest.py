@@ -1,1 +1,1 @@
-from tests.support.emulator_fixtures import emulator  # noqa: F401
+from tests.support.emulator_fixtures import emulator, telebot_bot  # noqa: F401

@@ -147,3 +147,23 @@ def test_document_with_more_than_20000_rows_is_refused() -> None:
 def test_binary_file_is_refused() -> None:
     with pytest.raises(VocabularyInputError, match="binary file"):
         parse_document(b"PK\x03\x04\x14\x00\x00\x00\x08\x00")
+
+
+# --- hostile documents of the import limit's size (SPEC §7.6) ----------------------------------
+
+
+def test_5_mb_of_newlines_is_refused_as_too_many_rows() -> None:
+    data = b"\n" * MAX_IMPORT_BYTES
+    with pytest.raises(VocabularyInputError, match=r"^Too many rows: at most 20,000 rows"):
+        parse_document(data)
+
+
+def test_5_mb_of_crlf_line_ends_is_refused_as_too_many_rows() -> None:
+    with pytest.raises(VocabularyInputError, match=r"^Too many rows"):
+        parse_document(b"\r\n" * (MAX_IMPORT_BYTES // 2))
+
+
+def test_one_5_mb_line_of_commas_is_refused_as_too_long() -> None:
+    data = b"," * MAX_IMPORT_BYTES
+    with pytest.raises(VocabularyInputError, match=r"^Line 1 is too long"):
+        parse_document(data)

@@ -158,3 +158,80 @@ def test_configure_logging_replaces_earlier_root_handlers(restore_logging):
     logging.getLogger("wordbot").warning("token %s", TOKEN)
     assert earlier.getvalue() == ""
     assert logging.getLogger().level == logging.WARNING
+
+
+# --- every form of the token (SPEC §7.6) ----------------------------------------------------
+
+SECRET_PART = TOKEN.split(":", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        pytest.param(
+            "GET /bot123456789%3AAAE-secret_TokenValue/getMe",
+            f"GET /bot{MASK}/getMe",
+            id="url_encoded",
+        ),
+        pytest.param(
+            "GET /bot123456789%3aAAE-secret_TokenValue/getMe",
+            f"GET /bot{MASK}/getMe",
+            id="url_encoded_lower_case",
+        ),
+        pytest.param(
+            "bot id 123456789, key AAE-secret_TokenValue",
+            f"bot id 123456789, key {MASK}",
+            id="split_at_the_colon",
+        ),
+        pytest.param(
+            "token=123456789&colon&AAE-secret_TokenValue",
+            f"token=123456789&colon&{MASK}",
+            id="colon_written_otherwise",
+        ),
+        pytest.param(
+            f"{{'token': '{TOKEN}'}}",
+            f"{{'token': '{MASK}'}}",
+            id="exact",
+        ),
+    ],
+)
+def test_every_form_of_the_token_is_masked(logger_and_output, message, expected):
+    logger, output = logger_and_output
+    logger.warning("%s", message)
+    line = output.getvalue()
+    assert line == f"WARNING {expected}\n"
+    assert SECRET_PART not in line
+
+
+def test_a_token_url_encoded_inside_an_error_is_masked_in_the_traceback(logger_and_output):
+    logger, output = logger_and_output
+    encoded = TOKEN.replace(":", "%3A")
+    try:
+        raise requests.HTTPError(f"404 Client Error for url: https://example/bot{encoded}/getMe")
+    except requests.HTTPError as error:
+        logger.exception("getMe failed: %s", error)
+    text = output.getvalue()
+    assert "Traceback" in text and "HTTPError" in text
+    assert text.count(f"/bot{MASK}/getMe") == 2  # the message and the exception text
+    assert SECRET_PART not in text
+
+
+def test_the_stack_of_a_record_is_masked():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "here", None, None)
+    record.stack_info = f'Stack:\n  File "x.py", line 1\n    fetch("/bot{TOKEN}/getMe")'
+    RedactingFilter([TOKEN]).filter(record)
+    assert record.stack_info.endswith(f'fetch("/bot{MASK}/getMe")')
+
+
+def test_a_password_is_masked_url_encoded_too():
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "connect postgresql://bot:p%40ss%2Fw0rd@db/x", None, None
+    )
+    RedactingFilter(["p@ss/w0rd"]).filter(record)
+    assert record.getMessage() == f"connect postgresql://bot:{MASK}@db/x"
+
+
+def test_a_short_secret_part_does_not_mask_ordinary_words():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "a b 1:a", None, None)
+    RedactingFilter(["1:a"]).filter(record)
+    assert record.getMessage() == f"a b {MASK}"

@@ -3,7 +3,9 @@
 import pytest
 
 from wordbot.domain.pairs import (
+    MAX_IMPORT_LINES,
     MAX_IMPORT_ROWS,
+    MAX_LINE_CHARS,
     MAX_SIDE_CHARS,
     PairInput,
     ParsedPairs,
@@ -293,11 +295,14 @@ def _rows(count: int) -> str:
     [
         pytest.param(_rows(MAX_IMPORT_ROWS), id="exactly_20000_rows"),
         pytest.param("word1,word2\n" + _rows(MAX_IMPORT_ROWS), id="header_plus_20000_rows"),
-        pytest.param(_rows(MAX_IMPORT_ROWS).replace("\n", "\n\n"), id="20000_rows_and_blanks"),
+        pytest.param(
+            "\n".join(["word1,word2", *_rows(MAX_IMPORT_ROWS - 1).splitlines(), ""]),
+            id="header_19999_rows_and_a_blank_line",
+        ),
     ],
 )
 def test_20000_rows_are_accepted(text: str) -> None:
-    assert len(parse_pairs_text(text).pairs) == MAX_IMPORT_ROWS
+    assert len(parse_pairs_text(text).pairs) in (MAX_IMPORT_ROWS, MAX_IMPORT_ROWS - 1)
 
 
 @pytest.mark.parametrize(
@@ -305,6 +310,9 @@ def test_20000_rows_are_accepted(text: str) -> None:
     [
         pytest.param(_rows(MAX_IMPORT_ROWS + 1), id="20001_valid_rows"),
         pytest.param("x\n" * (MAX_IMPORT_ROWS + 1), id="20001_skipped_rows"),
+        pytest.param(_rows(MAX_IMPORT_ROWS).replace("\n", "\n\n"), id="20000_rows_and_blanks"),
+        pytest.param("\n" * (MAX_IMPORT_LINES + 1), id="20002_blank_lines"),
+        pytest.param("a, b\n" + "\n" * MAX_IMPORT_ROWS + "c, d", id="blanks_between_two_rows"),
     ],
 )
 def test_more_than_20000_rows_is_refused(text: str) -> None:
@@ -320,7 +328,9 @@ def test_more_than_20000_rows_is_refused(text: str) -> None:
             'a, b\nc, d\n"e, f\ng, h\n', "Line 3: a quoted field is never closed", id="unclosed"
         ),
         pytest.param(
-            'a, b\n"' + "x" * 200_000, "Line 2: a field is far too long", id="runaway_quote"
+            'a, b\n"' + ("x" * 100 + "\n") * 2000,
+            "Line 2: a field is far too long",
+            id="runaway_quote",
         ),
     ],
 )
@@ -346,3 +356,24 @@ def test_typed_lists_may_mix_delimiters_line_by_line():
 def test_per_line_mode_names_the_line_of_a_quoting_error():
     with pytest.raises(VocabularyInputError, match="Line 2"):
         parse_pairs_text('a, b\n"c, d', delimiter_per_line=True)
+
+
+def test_lines_up_to_the_cap_are_read_blank_ones_included() -> None:
+    text = "a, b\n" + "\n" * (MAX_IMPORT_LINES - 2) + "c, d"
+    assert parse_pairs_text(text).pairs == (PairInput("a", "b"), PairInput("c", "d"))
+
+
+@pytest.mark.parametrize("delimiter_per_line", [False, True], ids=["document", "typed"])
+def test_a_line_of_commas_longer_than_the_line_limit_is_refused(delimiter_per_line) -> None:
+    text = "a, b\n" + "," * (MAX_LINE_CHARS + 1) + "\nc, d\n"
+    with pytest.raises(VocabularyInputError, match=r"^Line 2 is too long"):
+        parse_pairs_text(text, delimiter_per_line=delimiter_per_line)
+
+
+def test_a_line_at_the_line_limit_is_read() -> None:
+    line = "a, b" + "," * (MAX_LINE_CHARS - 4)
+    assert parse_pairs_text(line).pairs == (PairInput("a", "b"),)
+
+
+def test_a_long_blank_line_is_padding_not_a_refusal() -> None:
+    assert parse_pairs_text("a, b\n" + " " * (MAX_LINE_CHARS * 4)).pairs == (PairInput("a", "b"),)

@@ -1,6 +1,13 @@
 """Word-pair input rules (SPEC §3.1, §3.2): limits, delimiter detection and row parsing.
 
 One parser serves both `/add` text and decoded documents, so the two never disagree.
+
+Bounded work (SPEC §7.6), decided where the SPEC is silent: every line counts towards the row
+cap, blank ones included, so at most MAX_IMPORT_LINES lines (the cap plus a header line) are
+read; they are counted before any row is parsed (`str.count`, at C speed), so 5 MB of newlines
+is refused before a single row is built. A non-blank line longer than MAX_LINE_CHARS (far
+beyond two sides of MAX_SIDE_CHARS and any extra columns) is refused too: a 5 MB line of commas
+would otherwise become five million cells. A long blank line (padding) is harmless and allowed.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_LINES",
     "MAX_IMPORT_ROWS",
+    "MAX_LINE_CHARS",
     "MAX_PAIRS_PER_USER",
     "MAX_SIDE_CHARS",
     "PairInput",
@@ -28,7 +37,10 @@ MAX_SIDE_CHARS = 200
 MAX_PAIRS_PER_USER = 20_000
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_LINES = MAX_IMPORT_ROWS + 1  # blank lines count; one more for a header
+MAX_LINE_CHARS = 64 * 1024
 
+_TOO_MANY_ROWS = f"Too many rows: at most {MAX_IMPORT_ROWS:,} rows can be imported at once."
 _DELIMITERS = (",", "\t", ";")  # in tie-break order
 _DELIMITER_SAMPLE_LINES = 50
 _HEADER_ROWS = frozenset({("word1", "word2"), ("source", "target"), ("front", "back")})
@@ -106,10 +118,17 @@ def parse_pairs_text(text: str, *, delimiter_per_line: bool = False) -> ParsedPa
     export then import round-trips it.
 
     Raises VocabularyInputError for more than MAX_IMPORT_ROWS non-empty rows (the header not
-    counted) and for malformed quoting, naming the line.
+    counted), more than MAX_IMPORT_LINES lines (blank ones included), a non-blank line over
+    MAX_LINE_CHARS and for malformed quoting, naming the line.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _check_size(text)
     lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS and line.strip():
+            raise VocabularyInputError(
+                f"Line {number} is too long: at most {MAX_LINE_CHARS:,} characters."
+            )
     by_word1: dict[str, PairInput] = {}
     skipped = 0
     rows = 0
@@ -123,9 +142,7 @@ def parse_pairs_text(text: str, *, delimiter_per_line: bool = False) -> ParsedPa
                 continue
         rows += 1
         if rows > MAX_IMPORT_ROWS:
-            raise VocabularyInputError(
-                f"Too many rows: at most {MAX_IMPORT_ROWS:,} rows can be imported at once."
-            )
+            raise VocabularyInputError(_TOO_MANY_ROWS)
         pair = _pair_from_cells(cells)
         if pair is None:
             skipped += 1
@@ -134,6 +151,13 @@ def parse_pairs_text(text: str, *, delimiter_per_line: bool = False) -> ParsedPa
             skipped += 1
         by_word1[pair.word1] = pair
     return ParsedPairs(pairs=tuple(by_word1.values()), skipped=skipped)
+
+
+def _check_size(text: str) -> None:
+    """Every line counts towards the row cap, blank ones too; counted before anything is split."""
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines > MAX_IMPORT_LINES:
+        raise VocabularyInputError(_TOO_MANY_ROWS)
 
 
 def _rows(text: str, lines: list[str], per_line: bool) -> Iterator[tuple[int, list[str], str]]:

@@ -19,6 +19,7 @@ __all__ = [
     "download_failed",
     "help_text",
     "import_error",
+    "imports_busy",
     "import_nothing_found",
     "import_summary",
     "nothing_to_export",
@@ -136,6 +137,11 @@ def unsupported_document() -> str:
 
 def document_too_large() -> str:
     return "That file is larger than 5 MB. Please split it into smaller files."
+
+
+def imports_busy() -> str:
+    """Two imports already run (SPEC §7.6): this one is not queued."""
+    return "Other imports are running right now. Please send the file again in a minute."
 
 
 def download_failed() -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from telebot import TeleBot
+from telebot import TeleBot, apihelper
 from telebot.apihelper import (
     ApiException,
     ApiHTTPException,
@@ -33,6 +33,8 @@ from wordbot.effects import (
     SendPhoto,
     SendText,
 )
+from wordbot.metrics import Metrics
+from wordbot.transport.http_client import DOWNLOAD_TIMEOUT, BotApiHttp, FileTooLarge
 from wordbot.transport.message_split import split_message
 from wordbot.transport.pacing import Pacer
 from wordbot.transport.workers import Workers
@@ -44,14 +46,6 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 _NOT_MODIFIED = "message is not modified"
 CONCURRENT_CALLS = 16  # threads for effects performed alongside their actor's own call
-
-
-class FileTooLarge(Exception):
-    """The file is bigger than the caller accepts; nothing was downloaded."""
-
-    def __init__(self, size: int) -> None:
-        super().__init__(f"{size} bytes")
-        self.size = size
 
 
 class Sender:
@@ -68,6 +62,8 @@ class Sender:
         max_backoff_seconds: float = 30.0,
         max_429_retries: int = 5,
         sleep: Callable[[float], None] = time.sleep,
+        download_timeout: tuple[float, float] = DOWNLOAD_TIMEOUT,
+        metrics: Metrics | None = None,
     ) -> None:
         self._bot = bot
         self._pacer = pacer
@@ -78,6 +74,9 @@ class Sender:
         self._jitter = random.Random()
         self._jitter_lock = threading.Lock()
         self._workers = Workers(CONCURRENT_CALLS, "sender")
+        self._download_timeout = download_timeout
+        self._metrics = metrics if metrics is not None else Metrics()  # a private registry
+        self._files = BotApiHttp(_file_url("", ""))  # streamed, bounded downloads
 
     def perform(self, effect: Effect) -> Delivery:
         """Carry out one effect; failures are logged and reported, never raised."""
@@ -155,13 +154,17 @@ class Sender:
 
     def download(self, file_id: str, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes | None:
         """A user's file, or None when Telegram cannot give it (logged); FileTooLarge when
-        it is bigger than `max_bytes` (the update's file_size is optional, getFile's is known)."""
+        it is bigger than `max_bytes`: as getFile announces it, as the download announces
+        it, or as it turns out while streamed (SPEC §7.6)."""
         file = self._call("getFile", lambda: self._bot.get_file(file_id)).result
         if file is None:
             return None
         if (file.file_size or 0) > max_bytes:
             raise FileTooLarge(file.file_size)
-        return self._call("download", lambda: self._bot.download_file(file.file_path)).result
+        url = _file_url(self._bot.token, file.file_path)
+        return self._call(
+            "download", lambda: self._files.download(url, max_bytes, self._download_timeout)
+        ).result
 
     def _send(self, method: str, call: Callable[[], Any], chat_id: int | None = None) -> Delivery:
         """A paced call that shows up in a chat: a message, an edit, a document."""
@@ -185,18 +188,25 @@ class Sender:
             if self._pacer is not None and paced_chat is not None:
                 self._pacer.wait_turn(paced_chat)
             try:
-                return _Outcome(ok=True, result=call())
+                result = call()
+                self._metrics.bot_api_call(method, "ok")
+                return _Outcome(ok=True, result=result)
             except ApiTelegramException as error:
                 if error.error_code == 400 and _NOT_MODIFIED in str(error.description):
+                    self._metrics.bot_api_call(method, "ok")
                     return _Outcome(ok=True)
+                if error.error_code == 429:
+                    self._metrics.throttled(method)
                 if error.error_code == 429 and throttled < self._max_429:
                     throttled += 1
                     wait = _retry_after(error)
                     log.warning("%s: 429, retrying after %.1f s", method, wait)
+                    self._metrics.retried(method)
                     self._sleep(wait)
                     continue
                 if error.error_code < 500 or error.error_code == 429:
                     log.warning("%s failed: %s", method, error.description)
+                    self._metrics.bot_api_call(method, "failed")
                     transient = error.error_code == 429
                     return _Outcome(ok=False, error=str(error.description), transient=transient)
                 problem: object = error
@@ -205,16 +215,20 @@ class Sender:
                 status = getattr(getattr(error, "result", None), "status_code", 500)
                 if status < 500 and not isinstance(error, requests.RequestException):
                     log.warning("%s failed: %s", method, error)
+                    self._metrics.bot_api_call(method, "failed")
                     return _Outcome(ok=False, error=str(error))
                 problem = error
             except ApiException as error:
                 log.warning("%s failed: %s", method, error)
+                self._metrics.bot_api_call(method, "failed")
                 return _Outcome(ok=False, error=str(error))
             wait = self._backoff_seconds(attempt)
             if waited + wait > self._retry_budget:
                 log.error("%s dropped after %d attempts: %s", method, attempt, problem)
+                self._metrics.bot_api_call(method, "dropped")
                 return _Outcome(ok=False, error=type(problem).__name__, transient=True)
             log.warning("%s: %s; retry %d in %.1f s", method, problem, attempt, wait)
+            self._metrics.retried(method)
             self._sleep(wait)
             waited += wait
 
@@ -230,6 +244,12 @@ class _Outcome:
     result: Any = None
     error: str | None = None
     transient: bool = False
+
+
+def _file_url(token: str, file_path: str) -> str:
+    """Where a file is downloaded from: `telegram.api_url`'s file endpoint (bot_api.make_bot)."""
+    template = apihelper.FILE_URL or "https://api.telegram.org/file/bot{0}/{1}"
+    return template.format(token, file_path)
 
 
 def _retry_after(error: ApiTelegramException) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -156,7 +155,7 @@ class BotApi:
         limiter = self._limiter()
         if limiter is None:
             return
-        retry_after = limiter.admit(chat_id, time.monotonic())
+        retry_after = limiter.admit(chat_id, self.state.clock())
         if retry_after is not None:
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}

@@ -8,7 +8,7 @@ from telebot import apihelper
 from tests.support.emulator_fixtures import TEST_TOKEN
 from wordbot.effects import Button, EditPrompt, RemoveKeyboard, SendDocument, SendText
 from wordbot.transport.bot_api import make_bot
-from wordbot.transport.sender import Sender
+from wordbot.transport.sender import FileTooLarge, Sender
 
 CHAT = 3003
 
@@ -80,6 +80,22 @@ def test_document_upload_and_download(emulator, sender_and_sleeps):
     assert document["file_name"] == "words.csv"
     assert sender.download(document["file_id"]) == b"a,b\r\n"
     assert sender.download("no-such-file") is None
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["size-announced", "no-size"])
+def test_a_download_over_the_cap_is_refused_whether_or_not_getfile_gives_a_size(
+    emulator, sender_and_sleeps, announced
+):
+    sender, _ = sender_and_sleeps
+    emulator.announce_file_sizes(announced)
+    sent = sender.perform(SendDocument(CHAT, "words.csv", b"x" * 11, "big"))
+    file_id = emulator.chat(CHAT).message(sent.message_id).document["file_id"]
+
+    with pytest.raises(FileTooLarge) as refused:
+        sender.download(file_id, max_bytes=10)
+
+    assert refused.value.size == 11
+    assert sender.download(file_id, max_bytes=11) == b"x" * 11
 
 
 def test_a_wave_to_300_users_gets_no_429_from_telegram_limits(emulator):

@@ -32,10 +32,11 @@ class BotApiEmulator:
     Point a bot at `emu.url` (its `telegram.api_url`). Every Bot API call is recorded in
     `calls` (unless `record_calls=False`, for long benchmarks); calls to methods the emulator
     does not implement answer 404 and land in `unknown_calls`. `strict_html=False` accepts a
-    bare "&" as Telegram does (see html_text). `clock` (seconds since the epoch) dates messages, refills the rate-limit buckets and
-    ends timed outages, so a test can drive all three with a fake clock; `first_update_id`
-    continues a numbering; with `chats_file` the chats are loaded from it and saved on stop. Start it once; after `stop()` it refuses everything. All methods
-    are thread-safe.
+    bare "&" as Telegram does (see html_text). `clock` (seconds since the epoch) dates
+    messages, refills the rate-limit buckets and ends timed outages, so a test can drive all
+    three with a fake clock; `first_update_id` continues a numbering; with `chats_file` the
+    chats are loaded from it and saved on stop. Start it once; after `stop()` it refuses
+    everything. All methods are thread-safe.
     """
 
     def __init__(
@@ -312,6 +313,10 @@ class BotApiEmulator:
         """Hold the next `count` calls to `method` for `seconds` before handling them normally
         (the client may have given up by then, yet the call still takes effect)."""
         self._faults.add_delay(method, seconds, count)
+
+    def announce_file_sizes(self, announce: bool) -> None:
+        """Whether getFile answers carry `file_size` (optional in the Bot API; default yes)."""
+        self._state.announce_file_sizes = announce
 
     def clear_faults(self) -> None:
         self._faults.clear()

@@ -460,12 +460,15 @@ class BotApi:
             raise bad_request("invalid file_id")
         if len(stored.data) > MAX_DOWNLOAD_BYTES:
             raise bad_request("file is too big")
-        return {
+        answer = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             "file_size": len(stored.data),
             "file_path": stored.file_path,
-        }, []
+        }
+        if not self.state.announce_file_sizes:  # optional in the Bot API
+            del answer["file_size"]
+        return answer, []
 
     def send_chat_action(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Result:
         with self.state.lock:

@@ -197,6 +197,7 @@ class EmulatorState:
         self.chats: dict[int, ChatRecord] = {}
         self.updates: deque[dict[str, Any]] = deque()
         self.next_update_id = first_update_id
+        self.announce_file_sizes = True  # getFile's file_size (optional in the Bot API)
         self.confirmed_offset = 0
         self.callbacks: dict[str, CallbackRecord] = {}
         self.answers: list[CallbackAnswer] = []

@@ -142,13 +142,18 @@ class Sender:
 
     def download(self, file_id: str, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes | None:
         """A user's file, or None when Telegram cannot give it (logged); FileTooLarge when
-        it is bigger than `max_bytes` (the update's file_size is optional, getFile's is known)."""
+        it is bigger than `max_bytes`. The size is checked before downloading when getFile
+        announces it and on the bytes received when it does not (file_size is optional in
+        the Bot API; Telegram serves at most 20 MB through getFile either way)."""
         file = self._call("getFile", lambda: self._bot.get_file(file_id)).result
         if file is None:
             return None
         if (file.file_size or 0) > max_bytes:
             raise FileTooLarge(file.file_size)
-        return self._call("download", lambda: self._bot.download_file(file.file_path)).result
+        content = self._call("download", lambda: self._bot.download_file(file.file_path)).result
+        if content is not None and len(content) > max_bytes:
+            raise FileTooLarge(len(content))
+        return content
 
     def _send(self, method: str, call: Callable[[], Any], chat_id: int | None = None) -> Delivery:
         """A paced call that shows up in a chat: a message, an edit, a document."""

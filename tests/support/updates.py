@@ -24,7 +24,7 @@ _ids = itertools.count(1)
 
 def next_id() -> int:
     """The next update (or message) id of this test."""
-    return next_id()
+    return next(_ids)
 
 
 def restart_ids() -> None:

@@ -54,7 +54,8 @@ class BotProcess:
         self.emulator = emulator
         self.workdir = workdir
         self.database_url = database_url or f"sqlite:///{workdir / 'wordbot.db'}"
-        self.extra_env = reminders_off() | env
+        offset = timedelta(seconds=float(env.get(TEST_CLOCK_OFFSET_ENV, 0)))
+        self.extra_env = reminders_off(datetime.now(UTC) + offset) | env  # the process's now
         self.process: subprocess.Popen | None = None
         self.log_path = workdir / "wordbot.log"
         self.starts = 0

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 USER = 4004
 WAIT = 15.0
 SLOT = "12:00"
-LEAD = timedelta(seconds=70)  # at least 60 s for start-up and the learner's steps
+LEAD = timedelta(seconds=65)  # at least 60 s for start-up and the learner's steps
 
 
 def offset_to_just_before(slot: str, lead: timedelta) -> timedelta:

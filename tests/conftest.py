@@ -5,6 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.support.databases import BACKENDS, migrated_database
+from tests.support.updates import restart_ids
+
+
+@pytest.fixture(autouse=True)
+def _fresh_update_ids():
+    """Each test numbers its updates from 1, from the one source in tests/support/updates."""
+    restart_ids()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import signal
 import sys
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import peewee
 
 from storage.database import MissingDatabaseDriver
+from wordbot.clock import system_clock
 from wordbot.config import ConfigError, Settings, load_settings
 from wordbot.logs import configure_logging
 
@@ -107,7 +109,13 @@ def _run(settings: Settings) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    app = Application(settings)
+    try:
+        clock = system_clock(os.environ)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+    if clock.offset:
+        log.warning("test hook: the clock runs %s off the wall clock", clock.offset)
+    app = Application(settings, clock)
     try:
         app.start()
     except AlreadyRunning as error:

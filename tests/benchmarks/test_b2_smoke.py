@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from tests.support.databases import POSTGRES_SKIP_REASON, POSTGRES_URL
+from tests.support.e2e_databases import e2e_database
 from wordbot.benchmarks import b2_throughput
 
 pytestmark = pytest.mark.e2e
@@ -31,4 +33,27 @@ def test_b2_grades_on_both_bots_and_reports_consistent_figures(capsys):
     assert sqlite["met"] == (
         sqlite["graded_per_second"] >= sqlite["target_graded_per_second"]
         and sqlite["baseline_share"] >= b2_throughput.TARGET_BASELINE_SHARE
+    )
+
+
+@pytest.fixture
+def postgres_database(tmp_path):
+    """A PostgreSQL database of its own (B2 empties the tables of the one it is given)."""
+    yield from e2e_database("postgresql", tmp_path)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON)
+def test_b2_grades_on_postgresql_too(capsys, postgres_database):
+    argv = ["--users", "3", "--seconds", "1.5", "--warmup", "1"]
+    assert b2_throughput.main([*argv, "--postgres-url", postgres_database.url]) == 0
+    report = json.loads(capsys.readouterr().out)
+    postgresql = report["runs"]["postgresql"]
+    assert postgresql["graded"] > 0 and postgresql["errors"] == 0
+    assert postgresql["graded_per_second"] == pytest.approx(
+        postgresql["graded"] / postgresql["seconds"], rel=0.01
+    )
+    assert postgresql["met"] == (
+        postgresql["graded_per_second"] >= postgresql["target_graded_per_second"]
+        and postgresql["baseline_share"] >= b2_throughput.TARGET_BASELINE_SHARE
     )

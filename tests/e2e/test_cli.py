@@ -65,6 +65,10 @@ def test_import_of_a_binary_file_fails_and_writes_nothing(tmp_path):
         ),
         ({"WORDBOT_DATABASE_URL": "mysql://x", "WORDBOT_TELEGRAM_TOKEN": "1:x"}, "database.url"),
         ({}, "telegram.token"),
+        (
+            {"WORDBOT_TEST_CLOCK_OFFSET_SECONDS": "soon", "WORDBOT_TELEGRAM_TOKEN": "1:x"},
+            "WORDBOT_TEST_CLOCK_OFFSET_SECONDS",
+        ),
     ],
 )
 def test_bad_configuration_stops_start_up_with_one_line_naming_the_key(tmp_path, env, key):

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import random
 import re
-import sqlite3
 import time
 from collections import Counter, defaultdict
 
 import pytest
 
 from tests.support.bot_process import BotProcess
+from tests.support.databases import BACKENDS
 from wordbot.domain.srs import CardSchedule, Grade, grade_card
 
 pytestmark = [pytest.mark.e2e, pytest.mark.crash]
@@ -147,8 +147,9 @@ class World:
         self.current.clear()
 
 
-def test_grades_and_attempts_apply_exactly_once_across_20_kills(emulator, tmp_path):
-    bot = BotProcess(emulator, tmp_path).start()
+@pytest.mark.parametrize("e2e_database", BACKENDS, indirect=True)
+def test_grades_and_attempts_apply_exactly_once_across_20_kills(emulator, tmp_path, e2e_database):
+    bot = BotProcess(emulator, tmp_path, database_url=e2e_database.url).start()
     try:
         for user, pairs in (
             (TRAINERS[0], TRAIN_PAIRS),
@@ -182,7 +183,7 @@ def test_grades_and_attempts_apply_exactly_once_across_20_kills(emulator, tmp_pa
             emulator.chat(user).send_text("/help")
             emulator.chat(user).wait_for_message(contains="WordBot", since=since, timeout=WAIT)
         bot.wait_until_idle()
-        db = sqlite3.connect(tmp_path / "wordbot.db")
+        db = e2e_database.connect()
         try:
             assert db.execute("select count(*) from outbox").fetchone() == (0,)
             check_training(world, emulator, db)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 
 from tests.support.chat_steps import WAIT, add_pairs
+from tests.support.databases import BACKENDS
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +52,8 @@ def play(chat, prompt, move):
     return since
 
 
-def test_play_kill_resume_and_finish(emulator, bot, chat, tmp_path):
+@pytest.mark.parametrize("e2e_database", BACKENDS, indirect=True)
+def test_play_kill_resume_and_finish(emulator, bot, chat, e2e_database):
     moves = []
     since = chat.mark()
     chat.send_text("/game")
@@ -94,7 +95,7 @@ def test_play_kill_resume_and_finish(emulator, bot, chat, tmp_path):
         f"Accuracy: {accuracy}% ({correct}/{attempted})"
     )
     bot.wait_until_idle()
-    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+    with e2e_database.connect() as db:
         assert db.execute(
             "select reason, correct, attempted from game_session_statistics"
         ).fetchall() == [("finished", correct, attempted)]
@@ -102,7 +103,7 @@ def test_play_kill_resume_and_finish(emulator, bot, chat, tmp_path):
 
 
 def test_a_game_that_idled_out_while_the_bot_was_down_ends_at_start_up(
-    emulator, bot, chat, tmp_path
+    emulator, bot, chat, e2e_database
 ):
     since = chat.mark()
     chat.send_text("/game")
@@ -110,14 +111,14 @@ def test_a_game_that_idled_out_while_the_bot_was_down_ends_at_start_up(
     play(chat, prompt, "wrong")
     bot.wait_until_idle()
     bot.kill()
-    with sqlite3.connect(tmp_path / "wordbot.db") as db:  # the idle time passes while it is down
+    with e2e_database.connect() as db:  # the idle time passes while it is down
         db.execute("update game_sessions set expires_at = '2000-01-01 00:00:00'")
     since = chat.mark()
     bot.start()
     summary = chat.wait_for_message(contains="Time's up", since=since, timeout=WAIT)
     assert summary.text.endswith("Game over!\nYou got 0 correct answers.\nAccuracy: 0% (0/1)")
     bot.wait_until_idle()
-    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+    with e2e_database.connect() as db:
         assert db.execute("select reason, attempted from game_session_statistics").fetchall() == [
             ("timeout", 1)
         ]

@@ -201,7 +201,7 @@ def arena(tmp_path_factory) -> Arena:
             victim = Victim(
                 chat, clear_question, settings_menu, review_prompt, game_prompt, answers[shown]
             )
-            emulator.wait_for_confirmation(timeout=WAIT)
+            bot.wait_until_idle()
             arena = Arena(emulator, bot, workdir / "wordbot.db", victim)
             victim.rows = arena.victim_rows()
             assert len(victim.rows["word_pairs"]) == 3
@@ -328,7 +328,7 @@ def old_copy_after_review_resumed(a: Attacker) -> str:
     a.ask("/add alpha, beta\ngamma, delta", "Imported 2")
     old = a.ask("/review", predicate=lambda m: m.has_keyboard)
     a.ask("/review", predicate=lambda m: m.has_keyboard and m.message_id != old.message_id)
-    a.emulator.wait_for_confirmation(timeout=WAIT)
+    a.arena.bot.wait_until_idle()
     a.begin()
     return a.chat.press_data(old, old.buttons[0][2].callback_data)
 
@@ -337,7 +337,7 @@ def old_game_prompt_after_new_game(a: Attacker) -> str:
     a.ask("/add alpha, beta", "Imported 1")
     old = a.ask("/game", "Translate:")
     a.ask("/game new", predicate=lambda m: "Translate:" in m.text and m.event == "sent")
-    a.emulator.wait_for_confirmation(timeout=WAIT)
+    a.arena.bot.wait_until_idle()
     a.begin()
     return a.chat.press_data(old, old.buttons[0][0].callback_data)
 
@@ -346,7 +346,7 @@ def edited_message(a: Attacker) -> None:
     since = a.chat.mark()
     sent = a.chat.send_text("/add keep, me")
     a.chat.wait_for_message(contains="Imported 1", since=since, timeout=WAIT)
-    a.emulator.wait_for_confirmation(timeout=WAIT)
+    a.arena.bot.wait_until_idle()
     a.begin()
     a.chat.edit_text(sent["message_id"], "/add evil, pair\n/clear")
 
@@ -356,7 +356,7 @@ def huge_file_without_size(a: Attacker) -> None:
     file is stored by sending it in a group, where the bot ignores documents."""
     group = a.emulator.group_chat(-(10**12) - a.user_id, a.user_id)
     sent = group.send_document("big.csv", b"a,b\n" * (6 * 1024 * 1024 // 4), "text/csv")
-    a.emulator.wait_for_confirmation(timeout=WAIT)
+    a.arena.bot.wait_until_idle()
     a.begin()
     sized = sent["document"]
     a.send(
@@ -739,7 +739,7 @@ def test_hostile_input_gets_a_short_reply_or_is_ignored(arena: Arena, hostile: C
     attacker = arena.attacker()
     victim_since = arena.victim.chat.mark()
     query_id = hostile.act(attacker)
-    arena.emulator.wait_for_confirmation(timeout=60)  # every update so far is fully handled
+    arena.bot.wait_until_idle(timeout=60)  # every update so far is fully handled
 
     match hostile.expect:
         case Reply(contains, max_chars, where):
@@ -793,7 +793,7 @@ def test_a_double_tap_on_a_grade_counts_once(arena: Arena) -> None:
     good = prompt.find_button("Good").callback_data
     first = a.chat.press_data(prompt, good)
     second = a.chat.press_data(prompt, good)
-    arena.emulator.wait_for_confirmation(timeout=WAIT)
+    arena.arena.bot.wait_until_idle()
 
     assert a.chat.wait_for_callback_answer(first, timeout=WAIT).text is None
     assert a.chat.wait_for_callback_answer(second, timeout=WAIT).text == STALE

@@ -1,38 +1,41 @@
-"""A reminder slot against the real process and the wall clock: the slot is set to the next
-minute, so this test waits up to about a minute (the only e2e test that does)."""
+"""A reminder slot against the real process. The process runs on a shifted clock (the test
+hook in wordbot.clock) that reads LEAD before the slot at start-up, whatever the hour the
+test starts: the learner has a minute to start a session, and the slot comes LEAD later."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.support.bot_process import BotProcess
+from tests.support.bot_process import BotProcess, reminders_on
+from tests.support.databases import BACKENDS
 
 pytestmark = pytest.mark.e2e
 
 USER = 4004
 WAIT = 15.0
+SLOT = "12:00"
+LEAD = timedelta(seconds=65)  # at least 60 s for start-up and the learner's steps
 
 
-def next_minute() -> str:
-    moment = datetime.now(UTC) + timedelta(minutes=1)
-    if moment.second > 50:  # leave the bot time to start and the user to act before the slot
-        moment += timedelta(minutes=1)
-    return moment.strftime("%H:%M")
+def offset_to_just_before(slot: str, lead: timedelta) -> timedelta:
+    """The clock offset that makes the process's now `lead` before today's `slot` (UTC)."""
+    now = datetime.now(UTC)
+    hour, minute = map(int, slot.split(":"))
+    return now.replace(hour=hour, minute=minute, second=0, microsecond=0) - lead - now
 
 
-def test_reminder_expires_the_active_session_and_starts_a_fresh_one(emulator, tmp_path):
-    slot = next_minute()
+@pytest.mark.parametrize("e2e_database", BACKENDS, indirect=True)
+def test_reminder_expires_the_active_session_and_starts_a_fresh_one(
+    emulator, tmp_path, e2e_database
+):
     bot = BotProcess(
         emulator,
         tmp_path,
-        WORDBOT_REMINDERS_MORNING=slot,
-        WORDBOT_REMINDERS_AFTERNOON=slot,
-        WORDBOT_REMINDERS_EVENING=slot,
+        database_url=e2e_database.url,
         WORDBOT_REMINDERS_ACTIVE_GRACE_MINUTES="0",
-        WORDBOT_SCHEDULER_TICK_SECONDS="1",
+        **reminders_on(SLOT, offset_to_just_before(SLOT, LEAD)),
     ).start()
     try:
         chat = emulator.private_chat(user_id=USER)
@@ -46,7 +49,7 @@ def test_reminder_expires_the_active_session_and_starts_a_fresh_one(emulator, tm
         expired = chat.wait_for_message(
             predicate=lambda m: m.message_id == old.message_id and "expired" in m.text,
             since=since,
-            timeout=150,
+            timeout=LEAD.total_seconds() + 60,  # only catches a reminder that never comes
         )
         assert expired.text.endswith("The session is expired.") and not expired.has_keyboard
         fresh = chat.wait_for_message(
@@ -63,7 +66,7 @@ def test_reminder_expires_the_active_session_and_starts_a_fresh_one(emulator, tm
             "This button is no longer active."
         )
         bot.wait_until_idle()
-        with sqlite3.connect(tmp_path / "wordbot.db") as db:
+        with e2e_database.connect() as db:
             assert db.execute(
                 "select kind, current_index, current_message_id from training_sessions"
             ).fetchall() == [("reminder", 0, fresh.message_id)]

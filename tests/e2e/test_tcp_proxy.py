@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-import time
 
 import pytest
 
@@ -69,7 +68,8 @@ def round_trip(sock: socket.socket, payload: bytes) -> bytes:
 
 
 def is_cut(sock: socket.socket) -> bool:
-    """True when the other end is gone: EOF or a reset, seen within WAIT."""
+    """True when the other end is gone: EOF or a reset, seen within WAIT (a socket that
+    stays open raises TimeoutError and fails the test)."""
     try:
         sock.sendall(b"x")
         return sock.recv(1) == b""
@@ -100,10 +100,8 @@ def test_break_cuts_open_connections_at_once_and_new_ones_work(proxy):
     with first, second:
         assert round_trip(first, b"a") == b"a"
         assert round_trip(second, b"b") == b"b"
-        began = time.monotonic()
         proxy.break_connections()
-        assert is_cut(first) and is_cut(second)
-        assert time.monotonic() - began < 1.0
+        assert is_cut(first) and is_cut(second)  # within the sockets' WAIT timeout
     with connect(proxy) as third:
         assert round_trip(third, b"again") == b"again"
 
@@ -112,9 +110,7 @@ def test_refusing_resets_new_connections_until_allowed_again(proxy):
     with connect(proxy) as kept:
         assert round_trip(kept, b"up") == b"up"  # accepted and forwarded before refusing
         proxy.refuse(True)
-        began = time.monotonic()
-        assert is_refused(proxy)
-        assert time.monotonic() - began < 1.0
+        assert is_refused(proxy)  # within the socket's WAIT timeout
         assert proxy.refused == 1
         assert round_trip(kept, b"still") == b"still"  # refusing alone keeps open ones
         proxy.refuse(False)

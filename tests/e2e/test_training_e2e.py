@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 
 from tests.support.chat_steps import WAIT, add_pairs, next_prompt, press_and_see_edit
+from tests.support.databases import BACKENDS
 
 pytestmark = pytest.mark.e2e
 
@@ -42,8 +42,8 @@ def grade(chat, prompt, label):
     return since
 
 
-def srs_rows(tmp_path):
-    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+def srs_rows(e2e_database):
+    with e2e_database.connect() as db:
         rows = db.execute(
             "select word1, state, step, interval_days, reps, last_reviewed_at from word_pairs"
         ).fetchall()
@@ -53,7 +53,8 @@ def srs_rows(tmp_path):
     }
 
 
-def test_kill_between_grades_then_press_the_pre_restart_prompt(emulator, bot, chat, tmp_path):
+@pytest.mark.parametrize("e2e_database", BACKENDS, indirect=True)
+def test_kill_between_grades_then_press_the_pre_restart_prompt(emulator, bot, chat, e2e_database):
     pressed: dict[str, str] = {}
     labels = iter(["Easy", "Good", "Again", "Hard", "Easy"])
     since = chat.mark()
@@ -81,16 +82,16 @@ def test_kill_between_grades_then_press_the_pre_restart_prompt(emulator, bot, ch
 
     assert sorted(pressed) == sorted(PAIRS)
     bot.wait_until_idle()  # the last press is fully handled
-    rows = srs_rows(tmp_path)
+    rows = srs_rows(e2e_database)
     for word, label in pressed.items():
         assert rows[word][:4] == EXPECTED[label], word
         assert rows[word][4] is not None
-    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+    with e2e_database.connect() as db:
         assert db.execute("select count(*) from training_sessions").fetchone() == (0,)
         assert db.execute("select count(*) from outbox").fetchone() == (0,)
 
 
-def test_review_after_a_kill_resumes_the_same_card(emulator, bot, chat, tmp_path):
+def test_review_after_a_kill_resumes_the_same_card(emulator, bot, chat, e2e_database):
     since = chat.mark()
     chat.send_text("/review")
     first = next_prompt(chat, since)
@@ -114,29 +115,29 @@ def test_review_after_a_kill_resumes_the_same_card(emulator, bot, chat, tmp_path
     nxt = next_prompt(chat, grade(chat, resumed, "Easy"))
     assert word_of(nxt) not in {word_of(first), word_of(current)}
     bot.wait_until_idle()
-    rows = srs_rows(tmp_path)
+    rows = srs_rows(e2e_database)
     assert rows[word_of(first)][:4] == EXPECTED["Good"]
     assert rows[word_of(current)][:4] == EXPECTED["Easy"]
     assert sum(1 for row in rows.values() if row[4] is not None) == 2
 
 
-def test_stale_prompt_from_a_finished_session_changes_nothing(emulator, bot, chat, tmp_path):
+def test_stale_prompt_from_a_finished_session_changes_nothing(emulator, bot, chat, e2e_database):
     since = chat.mark()
     chat.send_text("/getpair")
     prompt = next_prompt(chat, since)
     grade(chat, prompt, "Good")
     bot.wait_until_idle()
-    before = srs_rows(tmp_path)
+    before = srs_rows(e2e_database)
     query = chat.press_data(prompt, data=prompt.buttons[0][3].callback_data)
     assert (
         chat.wait_for_callback_answer(query, timeout=WAIT).text
         == "This button is no longer active."
     )
-    assert srs_rows(tmp_path) == before
+    assert srs_rows(e2e_database) == before
 
 
 def test_kill_after_commit_before_sending_redelivers_without_applying_twice(
-    emulator, bot, chat, tmp_path
+    emulator, bot, chat, e2e_database
 ):
     """The bot dies holding a committed grade: its edit is stuck in flight. After the restart
     Telegram delivers the press again (its confirmation may have been lost); it must not count
@@ -163,10 +164,10 @@ def test_kill_after_commit_before_sending_redelivers_without_applying_twice(
     second = next_prompt(chat, since)
     assert "Card 2 of 5" in second.text
     bot.wait_until_idle()
-    rows = srs_rows(tmp_path)
+    rows = srs_rows(e2e_database)
     assert rows[word_of(prompt)][:4] == EXPECTED["Easy"]
     assert sum(1 for row in rows.values() if row[4] is not None) == 1
-    with sqlite3.connect(tmp_path / "wordbot.db") as db:
+    with e2e_database.connect() as db:
         assert db.execute(
             "select current_index, reviewed_count from training_sessions"
         ).fetchone() == (1, 1)

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 import requests
 from telebot.apihelper import ApiTelegramException
+
+from tests.support.emulator_fixtures import TEST_TOKEN
+from wordbot.clock import FakeClock
+from wordbot.emulator import BotApiEmulator
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def emulator(clock: FakeClock) -> Iterator[BotApiEmulator]:
+    """The emulator on a fake clock: rate buckets refill and timed outages end only when the
+    test advances it, never because the machine stalled."""
+    emu = BotApiEmulator(token=TEST_TOKEN, clock=lambda: clock.now().timestamp()).start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
 
 
 def _api(emulator, method):
@@ -29,6 +50,19 @@ def test_flooding_a_chat_gets_429_with_retry_after(emulator, telebot_bot):
     assert [m.text for m in chat.bot_messages()] == ["one, edited"]
     emulator.private_chat(1002)
     assert telebot_bot.send_message(1002, "another chat is not held up").chat.id == 1002
+
+
+def test_a_flooded_chat_is_admitted_again_once_its_bucket_refills(emulator, telebot_bot, clock):
+    chat = emulator.private_chat(1001)
+    emulator.enforce_rate_limits(per_chat_per_second=1, burst=1)
+    telebot_bot.send_message(1001, "one")
+    clock.advance(seconds=0.5)
+    with pytest.raises(ApiTelegramException):
+        telebot_bot.send_message(1001, "too soon")
+    clock.advance(seconds=0.5)
+    telebot_bot.send_message(1001, "two")
+    assert [m.text for m in chat.bot_messages()] == ["one", "two"]
+    assert emulator.count_429 == 1
 
 
 def test_rate_limits_are_off_by_default(emulator, telebot_bot):
@@ -91,10 +125,14 @@ def test_an_outage_refuses_connections_until_it_ends(emulator):
     assert requests.get(url).json()["ok"] is True
 
 
-def test_an_outage_with_a_duration_ends_by_itself(emulator):
+def test_an_outage_with_a_duration_ends_by_itself(emulator, clock):
     outage = emulator.outage(seconds=0.3)
     with pytest.raises(requests.ConnectionError):
         requests.get(_api(emulator, "getMe"), timeout=2)
+    clock.advance(seconds=0.29)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(_api(emulator, "getMe"), timeout=2)
+    clock.advance(seconds=0.01)
     outage.wait(timeout=5)
     assert requests.get(_api(emulator, "getMe")).ok
 

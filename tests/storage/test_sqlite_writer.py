@@ -22,6 +22,7 @@ def sqlite(tmp_path):
     migrate()
     yield
     close_database()
+    database.initialize(None)
 
 
 def add(chat_id: int) -> None:
@@ -42,11 +43,12 @@ def test_crowded_writers_never_deadlock_with_fewer_connections_than_threads(sqli
         except Exception as error:  # reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(12)]
+    threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(12)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer is stuck (deadlock)"
     assert errors == []
     with connection_scope():
         assert Outbox.select().count() == 12 * 20 * 3
@@ -63,7 +65,7 @@ def test_a_failed_transaction_gives_the_writer_lock_back(sqlite):
             add(2)
         done.set()
 
-    threading.Thread(target=other_thread).start()
-    assert done.wait(10)
+    threading.Thread(target=other_thread, daemon=True).start()
+    assert done.wait(10), "the lock was not given back"
     with connection_scope():
         assert [row.chat_id for row in Outbox.select()] == [2]

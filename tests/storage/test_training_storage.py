@@ -7,6 +7,7 @@ from storage.training import (
     load_training_session,
     record_prompt_message,
     save_training_session,
+    sessions_owing_a_prompt,
 )
 from wordbot.domain.training import SessionKind, TrainingSession
 
@@ -86,3 +87,23 @@ def test_recording_a_prompt_of_a_replaced_session_changes_nothing(db):
     save_training_session(session(current_message_id=None, current_token="Other123"), TTL, NOW)
     record_prompt_message(stale, 777, TTL, NOW)
     assert load_training_session(9, 9, NOW).current_message_id is None
+
+
+def test_sessions_owing_a_prompt_are_the_live_ones_whose_prompt_was_never_sent(db):
+    save_training_session(session(chat_id=1, user_id=1, current_message_id=None), TTL, NOW)
+    save_training_session(session(chat_id=2, user_id=2, current_message_id=700), TTL, NOW)
+    gone = NOW - TTL - timedelta(minutes=1)  # its expires_at is before NOW
+    save_training_session(
+        session(chat_id=3, user_id=3, current_message_id=None, last_activity_at=gone), TTL, gone
+    )
+    save_training_session(session(chat_id=4, user_id=5, current_message_id=None), TTL, NOW)
+
+    assert sorted(sessions_owing_a_prompt(NOW)) == [(1, 1), (4, 5)]
+
+
+def test_a_session_stops_owing_a_prompt_once_the_prompt_is_recorded_or_it_expires(db):
+    owing = save_training_session(session(chat_id=1, user_id=1, current_message_id=None), TTL, NOW)
+    assert sessions_owing_a_prompt(NOW + TTL - timedelta(seconds=1)) == [(1, 1)]
+    assert sessions_owing_a_prompt(NOW + TTL) == []  # expires_at is not after now
+    record_prompt_message(owing, 801, TTL, NOW)
+    assert sessions_owing_a_prompt(NOW) == []

@@ -57,6 +57,7 @@ def migrated_database(backend: str, tmp_path):
             yield real
         finally:
             close_database()
+            database.initialize(None)  # no test sees the last one's database
         return
     schema_gen = postgres_schema()
     schema = next(schema_gen)

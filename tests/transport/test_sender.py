@@ -16,7 +16,7 @@ from wordbot.effects import (
 )
 from wordbot.rendering.stats_chart import render_stats_png
 from wordbot.transport.bot_api import make_bot
-from wordbot.transport.sender import Sender
+from wordbot.transport.sender import FileTooLarge, Sender
 
 CHAT = 3003
 
@@ -109,6 +109,22 @@ def test_a_photo_without_caption_and_a_refused_photo(emulator, sender_and_sleeps
     refused = sender.perform(SendPhoto(CHAT, b"not a picture", "stats.png"))
     assert not refused.ok and not refused.transient
     assert "IMAGE_PROCESS_FAILED" in refused.error and sleeps == []
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["size-announced", "no-size"])
+def test_a_download_over_the_cap_is_refused_whether_or_not_getfile_gives_a_size(
+    emulator, sender_and_sleeps, announced
+):
+    sender, _ = sender_and_sleeps
+    emulator.announce_file_sizes(announced)
+    sent = sender.perform(SendDocument(CHAT, "words.csv", b"x" * 11, "big"))
+    file_id = emulator.chat(CHAT).message(sent.message_id).document["file_id"]
+
+    with pytest.raises(FileTooLarge) as refused:
+        sender.download(file_id, max_bytes=10)
+
+    assert refused.value.size == 11
+    assert sender.download(file_id, max_bytes=11) == b"x" * 11
 
 
 def test_a_wave_to_300_users_gets_no_429_from_telegram_limits(emulator):

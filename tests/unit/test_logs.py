@@ -115,9 +115,14 @@ def test_filter_without_secrets_lets_records_through_untouched(secrets):
     assert (record.msg, record.args) == ("value %s", ("a",))
 
 
-def test_badly_formatted_log_call_does_not_raise(logger_and_output):
-    logger, _ = logger_and_output
+def test_badly_formatted_log_call_is_logged_as_is_and_still_masked(logger_and_output):
+    logger, output = logger_and_output
     logger.error("%d pairs", "many")
+    logger.error("%d pairs for /bot" + TOKEN, "many")
+    assert output.getvalue().splitlines() == [
+        "ERROR %d pairs (bad log arguments: ('many',))",
+        f"ERROR %d pairs for /bot{MASK} (bad log arguments: ('many',))",
+    ]
 
 
 def test_configure_logging_masks_token_for_every_logger(restore_logging):
@@ -152,11 +157,12 @@ def test_configure_logging_removes_telebots_own_unfiltered_handler(restore_loggi
 
 
 def test_configure_logging_replaces_earlier_root_handlers(restore_logging):
-    earlier = io.StringIO()
+    earlier, output = io.StringIO(), io.StringIO()
     logging.getLogger().addHandler(logging.StreamHandler(earlier))
-    configure_logging("WARNING", [TOKEN], stream=io.StringIO())
+    configure_logging("WARNING", [TOKEN], stream=output)
     logging.getLogger("wordbot").warning("token %s", TOKEN)
     assert earlier.getvalue() == ""
+    assert output.getvalue().endswith(f" WARNING wordbot: token {MASK}\n")
     assert logging.getLogger().level == logging.WARNING
 
 

@@ -22,6 +22,7 @@ from wordbot.emulator.webhook import WebhookDelivery
 __all__ = ["DEFAULT_TOKEN", "BotApiEmulator", "Outage"]
 
 DEFAULT_TOKEN = "123456:TEST"
+OUTAGE_CLOCK_CHECK_SECONDS = 0.02  # how often a timed outage looks at the clock
 
 
 class BotApiEmulator:
@@ -31,9 +32,11 @@ class BotApiEmulator:
     Point a bot at `emu.url` (its `telegram.api_url`). Every Bot API call is recorded in
     `calls` (unless `record_calls=False`, for long benchmarks); calls to methods the emulator
     does not implement answer 404 and land in `unknown_calls`. `strict_html=False` accepts a
-    bare "&" as Telegram does (see html_text). `clock` dates messages; `first_update_id`
-    continues a numbering; with `chats_file` the chats are loaded from it and saved on stop. Start it once; after `stop()` it refuses everything. All methods
-    are thread-safe.
+    bare "&" as Telegram does (see html_text). `clock` (seconds since the epoch) dates
+    messages, refills the rate-limit buckets and ends timed outages, so a test can drive all
+    three with a fake clock; `first_update_id` continues a numbering; with `chats_file` the
+    chats are loaded from it and saved on stop. Start it once; after `stop()` it refuses
+    everything. All methods are thread-safe.
     """
 
     def __init__(
@@ -69,7 +72,8 @@ class BotApiEmulator:
         self._listener = HttpListener(self, host, port)
         self._webhooks = WebhookDelivery(self._state)
         self._outage_lock = threading.Lock()
-        self._outage_timers: list[threading.Timer] = []
+        self._outage_watchers: list[threading.Thread] = []
+        self._stopping = threading.Event()
         self._chats_file = chats_file
         if chats_file is not None:
             load_chats(self._state, chats_file)
@@ -86,10 +90,11 @@ class BotApiEmulator:
         with self._state.lock:
             self._state.closed = True
             self._state.changed.notify_all()
+        self._stopping.set()
         with self._outage_lock:
-            for timer in self._outage_timers:
-                timer.cancel()
-            self._outage_timers.clear()
+            watchers, self._outage_watchers = self._outage_watchers, []
+        for watcher in watchers:
+            watcher.join(timeout=5)
         self._listener.stop()
         self._webhooks.stop()
         if self._chats_file is not None:
@@ -323,6 +328,10 @@ class BotApiEmulator:
         (the client may have given up by then, yet the call still takes effect)."""
         self._faults.add_delay(method, seconds, count)
 
+    def announce_file_sizes(self, announce: bool) -> None:
+        """Whether getFile answers carry `file_size` (optional in the Bot API; default yes)."""
+        self._state.announce_file_sizes = announce
+
     def clear_faults(self) -> None:
         self._faults.clear()
 
@@ -346,12 +355,22 @@ class BotApiEmulator:
         self.set_outage(True)
         outage = Outage(self)
         if seconds is not None:
-            timer = threading.Timer(seconds, outage.end)
-            timer.daemon = True
+            ends_at = self._state.clock() + seconds
+            watcher = threading.Thread(
+                target=self._end_outage_at, args=(outage, ends_at), name="outage", daemon=True
+            )
             with self._outage_lock:
-                self._outage_timers.append(timer)
-            timer.start()
+                self._outage_watchers.append(watcher)
+            watcher.start()
         return outage
+
+    def _end_outage_at(self, outage: Outage, ends_at: float) -> None:
+        """End `outage` once the emulator's clock reaches `ends_at` (a fake clock in a test
+        ends it when the test advances it, however slow the machine) or the emulator stops."""
+        while not self._stopping.wait(OUTAGE_CLOCK_CHECK_SECONDS):
+            if self._state.clock() >= ends_at:
+                outage.end()
+                return
 
     def wait_for_service(self, timeout: float = 10.0) -> None:
         """Block until no outage is in effect."""

@@ -40,15 +40,16 @@ class _Bucket:
     updated: float
 
     def refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
+        elapsed = max(0.0, now - self.updated)  # a wall clock may step back
+        self.tokens = min(self.capacity, self.tokens + elapsed * self.rate)
+        self.updated = max(self.updated, now)
 
     def wait_seconds(self) -> float:
         return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
 
 
 class RateLimiter:
-    """Admits or refuses outgoing messages; thread-safe; `now` is a monotonic time in seconds."""
+    """Admits or refuses outgoing messages; thread-safe; `now` is the emulator's clock in seconds."""
 
     def __init__(self, limits: RateLimits) -> None:
         self.limits = limits

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import mimetypes
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -162,7 +161,7 @@ class BotApi:
         limiter = self._limiter()
         if limiter is None:
             return
-        retry_after = limiter.admit(chat_id, time.monotonic())
+        retry_after = limiter.admit(chat_id, self.state.clock())
         if retry_after is not None:
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
@@ -527,12 +526,15 @@ class BotApi:
             raise bad_request("invalid file_id")
         if len(stored.data) > MAX_DOWNLOAD_BYTES:
             raise bad_request("file is too big")
-        return {
+        answer = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             "file_size": len(stored.data),
             "file_path": stored.file_path,
-        }, []
+        }
+        if not self.state.announce_file_sizes:  # optional in the Bot API
+            del answer["file_size"]
+        return answer, []
 
     def send_chat_action(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Result:
         with self.state.lock:

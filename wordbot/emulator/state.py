@@ -215,6 +215,7 @@ class EmulatorState:
         # every update queued lately, confirmed or not, so a test can have one delivered again
         self.delivered: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self.next_update_id = first_update_id
+        self.announce_file_sizes = True  # getFile's file_size (optional in the Bot API)
         self.confirmed_offset = 0
         self.callbacks: dict[str, CallbackRecord] = {}
         self.answers: list[CallbackAnswer] = []

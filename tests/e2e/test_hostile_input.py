@@ -793,7 +793,7 @@ def test_a_double_tap_on_a_grade_counts_once(arena: Arena) -> None:
     good = prompt.find_button("Good").callback_data
     first = a.chat.press_data(prompt, good)
     second = a.chat.press_data(prompt, good)
-    arena.arena.bot.wait_until_idle()
+    arena.bot.wait_until_idle()
 
     assert a.chat.wait_for_callback_answer(first, timeout=WAIT).text is None
     assert a.chat.wait_for_callback_answer(second, timeout=WAIT).text == STALE

@@ -67,7 +67,7 @@ def test_messages_owed_at_a_crash_arrive_after_restart_without_user_input(
         following = next_prompt(chat, since)
         assert "Card 2 of 3" in following.text
         assert emulator.pending_updates() == []  # no user input since the restart
-        emulator.wait_for_confirmation(timeout=WAIT)
+        bot.wait_until_idle()
         with e2e_database.connect() as db:
             assert db.execute("select count(*) from outbox").fetchone() == (0,)
         assert E2E_TOKEN not in bot.log_text()

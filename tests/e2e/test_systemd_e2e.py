@@ -27,7 +27,7 @@ def test_run_notifies_ready_watchdog_and_stopping_on_sigterm(emulator, tmp_path)
             bot.start()
             seen = _receive_until(sock, "READY=1", [])
             seen = _receive_until(sock, "WATCHDOG=1", seen)
-            code, _ = bot.terminate()
+            code = bot.terminate()
             seen = _receive_until(sock, "STOPPING=1", seen)
         finally:
             bot.close()

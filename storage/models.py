@@ -62,6 +62,11 @@ class User(BaseModel):
     settings_screen = CharField(max_length=16, null=True)
     last_update_id = BigIntegerField(null=True)
     last_update_at = UtcDateTimeField(null=True)
+    # SPEC §15 (migration 0009): an IANA zone, own reminder times (NULL: the configured slots
+    # with the flags above) and the language ('en'/'ru'; NULL until first contact sets it).
+    timezone = CharField(max_length=64, default="UTC")
+    reminder_times = JSONField(null=True)
+    language = CharField(max_length=8, null=True)
 
     class Meta:
         table_name = "users"

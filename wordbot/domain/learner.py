@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from wordbot.domain.reminder_times import ReminderTime
+
 __all__ = ["Learner"]
 
 
@@ -31,6 +33,9 @@ class Learner:
     settings_screen: str | None = None
     last_update_id: int | None = None
     last_update_at: datetime | None = None
+    timezone: str = "UTC"  # SPEC §15: an IANA name
+    reminder_times: tuple[ReminderTime, ...] | None = None  # None: the configured slots
+    language: str | None = None  # "en"/"ru"; None until first contact sets it
 
     def already_applied(self, update_id: int, now: datetime) -> bool:
         """True for an update whose change was committed before (a redelivery after a crash).

@@ -71,6 +71,11 @@ class User(BaseModel):
     fsrs_parameters = TextField(null=True)  # JSON list of 21 weights; None: the defaults
     fitted_at = UtcDateTimeField(null=True)
     fitted_on_reviews = IntegerField(null=True)
+    # SPEC §15 (migration 0009): an IANA zone, own reminder times (NULL: the configured slots
+    # with the flags above) and the language ('en'/'ru'; NULL until first contact sets it).
+    timezone = CharField(max_length=64, default="UTC")
+    reminder_times = JSONField(null=True)
+    language = CharField(max_length=8, null=True)
 
     class Meta:
         table_name = "users"

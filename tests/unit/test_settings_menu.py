@@ -1,12 +1,13 @@
 """/settings (SPEC §8): the reducer over every screen and action, limits, and each screen's rendering."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 
 from wordbot.callback_data import MAX_CALLBACK_BYTES, decode_callback
 from wordbot.domain.learner import Learner
+from wordbot.domain.reminder_times import ReminderTime
 from wordbot.domain.settings_menu import (
     CARDS_MAX,
     CARDS_MIN,
@@ -74,16 +75,29 @@ def test_settings_are_taken_from_a_learner_field_by_field() -> None:
         confirm_message_id=None,
         created_at=datetime(2024, 3, 1, tzinfo=UTC),
     )
-    assert LearnerSettings.from_learner(learner) == LearnerSettings(7, False, True, False, -5)
+    assert LearnerSettings.from_learner(learner) == LearnerSettings(
+        7,
+        False,
+        True,
+        False,
+        -5,
+        reminder_times=(
+            ReminderTime(time(8), False),
+            ReminderTime(time(13), True),
+            ReminderTime(time(20), False),
+        ),
+    )
 
 
 # --- which actions each screen accepts ------------------------------------------------------
 
 VALID = {
-    Screen.HOME: {"cards", "reminders", "timezone", "close", "noop"},
+    Screen.HOME: {"cards", "reminders", "timezone", "language", "close", "noop"},
     Screen.CARDS: {"home", "noop", "dec", "inc", "set1", "set2", "set3", "set5", "set10"},
-    Screen.REMINDERS: {"home", "noop", "tgl_morning", "tgl_afternoon", "tgl_evening"},
+    Screen.REMINDERS: {"home", "noop", "tgl_morning", "tgl_afternoon", "tgl_evening", "addtime"},
     Screen.TIMEZONE: {"home", "noop", "tzdec", "tzinc"},
+    Screen.LANGUAGE: {"home", "noop", "lang_en", "lang_ru"},
+    Screen.ADD_TIME: {"reminders", "noop"},
     Screen.CLOSED: set(),
 }
 
@@ -458,7 +472,8 @@ def test_every_button_decodes_back_to_scope_action_and_token_within_64_bytes(
 def test_every_button_on_a_screen_is_accepted_on_that_screen(screen: Screen) -> None:
     shown = {action for row in _actions(DEFAULTS, screen) for action in row}
     assert shown <= valid_actions(screen)
-    assert valid_actions(screen) - shown <= {Action.NOOP}
+    # The §15 actions (Language, ＋ Add time) are shown by menu_keyboard, not this §8 one.
+    assert valid_actions(screen) - shown <= {Action.NOOP, Action.LANGUAGE, Action.ADD_TIME}
 
 
 def test_closed_has_no_keyboard() -> None:

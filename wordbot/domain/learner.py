@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from wordbot.domain.reminder_times import ReminderTime
+
 __all__ = ["Learner"]
 
 
@@ -30,6 +32,9 @@ class Learner:
     settings_message_id: int | None = None
     settings_screen: str | None = None
     confirm_until: datetime | None = None
+    timezone: str = "UTC"  # SPEC §15: an IANA name
+    reminder_times: tuple[ReminderTime, ...] | None = None  # None: the configured slots
+    language: str | None = None  # "en"/"ru"; None until first contact sets it
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

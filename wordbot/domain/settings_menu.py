@@ -1,4 +1,4 @@
-"""The /settings menu (SPEC §8, §6.5) as a reducer: settings and the screen shown, a press in, the outcome out.
+"""The /settings menu (SPEC §8, §6.5, §15) as a reducer: settings and the screen shown, a press in, the outcome out.
 
 Pure: no clock, no storage, no Telegram. The caller keeps the screen the menu message shows,
 passes the pressed action here, writes the settings only when `changed`, and edits the message.
@@ -16,15 +16,45 @@ Decisions where the SPEC is silent:
   already beyond a limit is never pushed further out: `dec` at or below 1 is refused, `inc`
   at or above 20 is refused (the same for the timezone).
 * All three reminder slots may be off; Home then says "Reminders: off".
+
+SPEC §15 screens (the integrator switches the rendering to `menu_text`/`menu_keyboard`):
+* Home also opens Language (`language`); Language offers `lang_en`/`lang_ru` and « Back.
+* Timezone: a zone button carries `zone_<key>` (`timezones.zone_key`, a name does not fit
+  in callback data); any known zone's key is accepted there, so buttons offered after a
+  typed query stay valid while the screen is shown. Typed text on this screen
+  (`apply_text`) is a local time ("14:35": the zones at that offset are offered) or a zone
+  name: an exact full name, or the only zone with that last part, is set at once; several
+  candidates are offered as buttons; none gives a hint and changes nothing.
+* Reminders: `on_HHMM` toggles and `rm_HHMM` removes a time (times are addressed by their
+  clock time, not a position, so a press from before another removal cannot hit the wrong
+  one); `addtime` opens ADD_TIME, where typed text is the new time and « Back returns to
+  Reminders. With five times `addtime` is refused with a notice. A stale time is refused.
+* The old slot toggles and ±1 hour actions stay valid until the actors are rewired; they
+  change the old fields only.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from datetime import datetime, time
 from enum import StrEnum
 
+from wordbot.domain import timezones
 from wordbot.domain.learner import Learner
-from wordbot.domain.slots import Slot  # re-exported; its values name LearnerSettings fields
+from wordbot.domain.reminder_times import (
+    MAX_REMINDER_TIMES,
+    ReminderTime,
+    TimeRefusal,
+    add_reminder_time,
+    default_reminder_times,
+    remove_reminder_time,
+    toggle_reminder_time,
+)
+from wordbot.domain.slots import (
+    Slot,  # re-exported; its values name LearnerSettings fields
+    SlotTimes,
+)
 
 __all__ = [
     "CARDS_MAX",
@@ -32,6 +62,7 @@ __all__ = [
     "CARDS_PRESETS",
     "NOTICE_CARDS_MAX",
     "NOTICE_CARDS_MIN",
+    "NOTICE_TOO_MANY_TIMES",
     "NOTICE_TZ_MAX",
     "NOTICE_TZ_MIN",
     "TZ_MAX",
@@ -41,7 +72,12 @@ __all__ = [
     "MenuResult",
     "Screen",
     "Slot",
+    "ZoneRefusal",
     "apply_button",
+    "apply_text",
+    "remove_time_action",
+    "toggle_time_action",
+    "zone_action",
     "preset_action",
     "toggle_action",
     "valid_actions",
@@ -57,6 +93,8 @@ class Screen(StrEnum):
     CARDS = "cards"
     REMINDERS = "reminders"
     TIMEZONE = "timezone"
+    LANGUAGE = "language"
+    ADD_TIME = "add_time"
     CLOSED = "closed"
 
 
@@ -81,6 +119,20 @@ class Action(StrEnum):
     TOGGLE_EVENING = "tgl_evening"
     TZ_DEC = "tzdec"
     TZ_INC = "tzinc"
+    LANGUAGE = "language"
+    LANG_EN = "lang_en"
+    LANG_RU = "lang_ru"
+    ADD_TIME = "addtime"
+
+
+class ZoneRefusal(StrEnum):
+    """Why typed text on the Timezone screen set no zone; rendering turns it into a hint."""
+
+    UNKNOWN_ZONE = "unknown_zone"
+    NO_ZONE_AT_TIME = "no_zone_at_time"
+
+
+_DEFAULT_TIMES = default_reminder_times(SlotTimes(time(8), time(13), time(20)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +144,31 @@ class LearnerSettings:
     afternoon: bool = True
     evening: bool = True
     timezone_offset_hours: int = 0
+    zone: str = "UTC"  # SPEC §15: an IANA name
+    reminder_times: tuple[ReminderTime, ...] = _DEFAULT_TIMES
+    language: str = "en"
 
     @classmethod
-    def from_learner(cls, learner: Learner) -> LearnerSettings:
+    def from_learner(cls, learner: Learner, slot_times: SlotTimes | None = None) -> LearnerSettings:
+        """The learner's settings; reminder times never edited are the configured slots
+        (`slot_times`, the SPEC defaults when not given) with the learner's slot flags."""
+        times = learner.reminder_times
+        if times is None:
+            times = default_reminder_times(
+                slot_times or SlotTimes(time(8), time(13), time(20)),
+                morning=learner.reminder_morning,
+                afternoon=learner.reminder_afternoon,
+                evening=learner.reminder_evening,
+            )
         return cls(
             cards_per_session=learner.cards_per_session,
             morning=learner.reminder_morning,
             afternoon=learner.reminder_afternoon,
             evening=learner.reminder_evening,
             timezone_offset_hours=learner.timezone_offset_hours,
+            zone=learner.timezone,
+            reminder_times=tuple(times),
+            language=learner.language or "en",
         )
 
     def reminder_on(self, slot: Slot) -> bool:
@@ -118,6 +186,9 @@ class MenuResult:
     screen: Screen  # the screen to show next
     notice: str | None  # a short callback answer when the press was refused; None when fine
     changed: bool  # settings differ from before (the caller writes only then)
+    offered_zones: tuple[str, ...] = ()  # zones to offer as buttons (after a typed query)
+    refusal: TimeRefusal | ZoneRefusal | None = None  # why typed text changed nothing
+    query: str = ""  # the typed text a refusal is about (rendering escapes it)
 
 
 _PRESETS = {
@@ -136,20 +207,31 @@ _OPENS = {
     Action.CARDS: Screen.CARDS,
     Action.REMINDERS: Screen.REMINDERS,
     Action.TIMEZONE: Screen.TIMEZONE,
+    Action.LANGUAGE: Screen.LANGUAGE,
+    Action.ADD_TIME: Screen.ADD_TIME,
 }
+_LANGUAGES = {Action.LANG_EN: "en", Action.LANG_RU: "ru"}
 
 _VALID = {
-    Screen.HOME: frozenset({Action.CARDS, Action.REMINDERS, Action.TIMEZONE, Action.CLOSE}),
+    Screen.HOME: frozenset(
+        {Action.CARDS, Action.REMINDERS, Action.TIMEZONE, Action.LANGUAGE, Action.CLOSE}
+    ),
     Screen.CARDS: frozenset({Action.HOME, Action.DEC, Action.INC, *_PRESETS}),
-    Screen.REMINDERS: frozenset({Action.HOME, *_TOGGLES}),
+    Screen.REMINDERS: frozenset({Action.HOME, Action.ADD_TIME, *_TOGGLES}),
     Screen.TIMEZONE: frozenset({Action.HOME, Action.TZ_DEC, Action.TZ_INC}),
+    Screen.LANGUAGE: frozenset({Action.HOME, *_LANGUAGES}),
+    Screen.ADD_TIME: frozenset({Action.REMINDERS}),
     Screen.CLOSED: frozenset(),
 }
+
+_TIME_ACTION = re.compile(r"(on|rm)_([01]\d|2[0-3])([0-5]\d)")
+_ZONE_ACTION = re.compile(r"zone_([0-9a-f]{10})")
 
 NOTICE_CARDS_MIN = f"At least {CARDS_MIN} card per session."
 NOTICE_CARDS_MAX = f"At most {CARDS_MAX} cards per session."
 NOTICE_TZ_MIN = f"UTC−{-TZ_MIN} is the lowest offset."
 NOTICE_TZ_MAX = f"UTC+{TZ_MAX} is the highest offset."
+NOTICE_TOO_MANY_TIMES = f"At most {MAX_REMINDER_TIMES} reminder times."
 
 
 def preset_action(count: int) -> Action:
@@ -159,6 +241,20 @@ def preset_action(count: int) -> Action:
 
 def toggle_action(slot: Slot) -> Action:
     return Action(f"tgl_{slot.value}")
+
+
+def toggle_time_action(at: time) -> str:
+    """The action of the button that turns reminder time `at` on or off: "on_0830"."""
+    return f"on_{at.hour:02d}{at.minute:02d}"
+
+
+def remove_time_action(at: time) -> str:
+    return f"rm_{at.hour:02d}{at.minute:02d}"
+
+
+def zone_action(zone: str) -> str:
+    """The action of the button that sets `zone`: "zone_" and its 10-character key."""
+    return f"zone_{timezones.zone_key(zone)}"
 
 
 def valid_actions(screen: Screen) -> frozenset[Action]:
@@ -173,7 +269,7 @@ def apply_button(settings: LearnerSettings, screen: Screen, action: str) -> Menu
     try:
         pressed = Action(action)
     except ValueError:
-        return None
+        return _apply_parameterised(settings, screen, action)
     if pressed not in valid_actions(screen):
         return None
     if pressed is Action.NOOP:
@@ -182,8 +278,12 @@ def apply_button(settings: LearnerSettings, screen: Screen, action: str) -> Menu
         return _stay(settings, Screen.HOME)
     if pressed is Action.CLOSE:
         return _stay(settings, Screen.CLOSED)
+    if pressed is Action.ADD_TIME and len(settings.reminder_times) >= MAX_REMINDER_TIMES:
+        return _refuse(settings, screen, NOTICE_TOO_MANY_TIMES)
     if pressed in _OPENS:
         return _stay(settings, _OPENS[pressed])
+    if pressed in _LANGUAGES:
+        return _change(settings, replace(settings, language=_LANGUAGES[pressed]), screen)
     if pressed in _PRESETS:
         return _change(settings, replace(settings, cards_per_session=_PRESETS[pressed]), screen)
     if pressed in _TOGGLES:
@@ -191,6 +291,65 @@ def apply_button(settings: LearnerSettings, screen: Screen, action: str) -> Menu
         toggled = replace(settings, **{slot.value: not settings.reminder_on(slot)})
         return _change(settings, toggled, screen)
     return _step(settings, screen, pressed)
+
+
+def apply_text(
+    settings: LearnerSettings, screen: Screen, text: str, now: datetime
+) -> MenuResult | None:
+    """The outcome of typing `text` while `screen` is shown; None when that screen takes no
+    text (the caller handles the text as it would anywhere else)."""
+    if screen is Screen.ADD_TIME:
+        added = add_reminder_time(settings.reminder_times, text)
+        if added.refusal is not None:
+            return MenuResult(settings, screen, None, False, refusal=added.refusal, query=text)
+        return _change(settings, replace(settings, reminder_times=added.times), Screen.REMINDERS)
+    if screen is not Screen.TIMEZONE:
+        return None
+    if timezones.parse_local_time(text) is not None:
+        offered = tuple(timezones.zones_at_local_time(text, now))
+        if not offered:
+            refusal = ZoneRefusal.NO_ZONE_AT_TIME
+            return MenuResult(settings, screen, None, False, refusal=refusal, query=text)
+        return MenuResult(settings, screen, None, False, offered_zones=offered)
+    chosen = _exact_zone(text)
+    if chosen is not None:
+        return _change(settings, replace(settings, zone=chosen), screen)
+    offered = tuple(timezones.find_zones(text))
+    if not offered:
+        refusal = ZoneRefusal.UNKNOWN_ZONE
+        return MenuResult(settings, screen, None, False, refusal=refusal, query=text)
+    return MenuResult(settings, screen, None, False, offered_zones=offered)
+
+
+def _exact_zone(text: str) -> str | None:
+    """The zone named exactly (full name), or the only zone with that last part."""
+    wanted = "_".join(text.strip().lower().split())
+    full = [zone for zone in timezones.all_zones() if zone.lower() == wanted]
+    if full:
+        return full[0]
+    last = [zone for zone in timezones.all_zones() if zone.rsplit("/", 1)[-1].lower() == wanted]
+    return last[0] if len(last) == 1 else None
+
+
+def _apply_parameterised(
+    settings: LearnerSettings, screen: Screen, action: str
+) -> MenuResult | None:
+    """A time toggle/removal on Reminders or a zone button on Timezone; None otherwise."""
+    if screen is Screen.REMINDERS and (match := _TIME_ACTION.fullmatch(action)):
+        at = time(int(match[2]), int(match[3]))
+        if all(item.at != at for item in settings.reminder_times):
+            return None
+        if match[1] == "on":
+            times = toggle_reminder_time(settings.reminder_times, at)
+        else:
+            times = remove_reminder_time(settings.reminder_times, at)
+        return _change(settings, replace(settings, reminder_times=times), screen)
+    if screen is Screen.TIMEZONE and (match := _ZONE_ACTION.fullmatch(action)):
+        zone = timezones.zone_for_key(match[1])
+        if zone is None:
+            return None
+        return _change(settings, replace(settings, zone=zone), screen)
+    return None
 
 
 def _step(settings: LearnerSettings, screen: Screen, pressed: Action) -> MenuResult:

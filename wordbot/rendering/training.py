@@ -9,12 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from wordbot.callback_data import TRAINING_SCOPE, encode_callback
 from wordbot.domain.srs import Grade
 from wordbot.effects import Button, Keyboard
+from wordbot.i18n import N_, ngettext
+from wordbot.i18n import gettext as _
 from wordbot.rendering.html import escape
 
 __all__ = [
     "GRADE_LABELS",
     "TRAINING_SCOPE",
     "grade_keyboard",
+    "grade_label",
     "graded_prompt",
     "nothing_to_review",
     "prompt_text",
@@ -28,48 +31,59 @@ __all__ = [
     "well_done",
 ]
 
-GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
+# English labels; `grade_label(grade, lang=...)` translates them.
+GRADE_LABELS = {
+    Grade.AGAIN: N_("Again"),
+    Grade.HARD: N_("Hard"),
+    Grade.GOOD: N_("Good"),
+    Grade.EASY: N_("Easy"),
+}
 
 
-def prompt_text(shown: str, expected: str, position: int, total: int) -> str:
+def grade_label(grade: Grade, *, lang: str = "en") -> str:
+    return _(GRADE_LABELS[grade], lang)
+
+
+def prompt_text(shown: str, expected: str, position: int, total: int, *, lang: str = "en") -> str:
     """`shown → ||expected||`, with the place in the session when there is more than one card."""
     text = f"{escape(shown)} → <tg-spoiler>{escape(expected)}</tg-spoiler>"
     if total > 1:
-        text += f"\n<i>Card {position} of {total}</i>"
+        place = _("Card {position} of {total}", lang).format(position=position, total=total)
+        text += f"\n<i>{place}</i>"
     return text
 
 
-def grade_keyboard(token: str, *, snooze: bool = False) -> Keyboard:
+def grade_keyboard(token: str, *, snooze: bool = False, lang: str = "en") -> Keyboard:
     grades = tuple(
-        Button(label, encode_callback(TRAINING_SCOPE, grade.value, token))
-        for grade, label in GRADE_LABELS.items()
+        Button(grade_label(grade, lang=lang), encode_callback(TRAINING_SCOPE, grade.value, token))
+        for grade in GRADE_LABELS
     )
     if not snooze:
         return (grades,)
     return (
         grades,
         (
-            Button("Snooze 1 day", encode_callback(TRAINING_SCOPE, "snooze_day", token)),
-            Button("Snooze 1 week", encode_callback(TRAINING_SCOPE, "snooze_week", token)),
+            Button(_("Snooze 1 day", lang), encode_callback(TRAINING_SCOPE, "snooze_day", token)),
+            Button(_("Snooze 1 week", lang), encode_callback(TRAINING_SCOPE, "snooze_week", token)),
         ),
     )
 
 
 def labelled_grade_keyboard(
-    token: str, intervals: Mapping[Grade, timedelta], *, snooze: bool = False
+    token: str, intervals: Mapping[Grade, timedelta], *, snooze: bool = False, lang: str = "en"
 ) -> Keyboard:
     """The grade keyboard with each button's next interval: "Good · 3d" (SPEC §12)."""
-    rows = grade_keyboard(token, snooze=snooze)
+    rows = grade_keyboard(token, snooze=snooze, lang=lang)
     labelled = tuple(
-        Button(grade_button_label(grade, intervals[grade]), button.data)
+        Button(grade_button_label(grade, intervals[grade], lang=lang), button.data)
         for grade, button in zip(GRADE_LABELS, rows[0], strict=True)
     )
     return (labelled, *rows[1:])
 
 
-def grade_button_label(grade: Grade, interval: timedelta) -> str:
+def grade_button_label(grade: Grade, interval: timedelta, *, lang: str = "en") -> str:
     """ "Again · 1m", "Easy · 8d": the grade's word and the interval it would give."""
-    return f"{GRADE_LABELS[grade]} · {interval_label(interval)}"
+    return f"{grade_label(grade, lang=lang)} · {interval_label(interval)}"
 
 
 def interval_label(interval: timedelta) -> str:
@@ -96,35 +110,38 @@ def _round(value: float, places: int) -> int | float:
     return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
 
 
-def leech_suspended(word: str) -> str:
+def leech_suspended(word: str, *, lang: str = "en") -> str:
     """Told once, when a card's 8th lapse suspends it (SPEC §12)."""
-    return (
-        f"<b>{escape(word)}</b> keeps slipping away — suspended. "
-        "Edit it or bring it back in /words."
-    )
+    return _(
+        "<b>{word}</b> keeps slipping away — suspended. Edit it or bring it back in /words.",
+        lang,
+    ).format(word=escape(word))
 
 
-def expired_prompt(prompt: str) -> str:
-    return f"{prompt}\n\nThe session is expired."
+def expired_prompt(prompt: str, *, lang: str = "en") -> str:
+    return f"{prompt}\n\n{_('The session is expired.', lang)}"
 
 
-def snoozed(days: int) -> str:
-    when = "tomorrow" if days == 1 else "in a week"
-    return f"Snoozed: your due cards come back {when}."
+def snoozed(days: int, *, lang: str = "en") -> str:
+    if days == 1:
+        return _("Snoozed: your due cards come back tomorrow.", lang)
+    return _("Snoozed: your due cards come back in a week.", lang)
 
 
-def reminders_paused() -> str:
-    return "Reminders paused due to inactivity. Send /review to resume."
+def reminders_paused(*, lang: str = "en") -> str:
+    return _("Reminders paused due to inactivity. Send /review to resume.", lang)
 
 
-def graded_prompt(prompt: str, grade: Grade) -> str:
+def graded_prompt(prompt: str, grade: Grade, *, lang: str = "en") -> str:
     """The prompt as it stays in the chat after a press: the grade appended, no buttons."""
-    return f"{prompt}\n→ <b>{GRADE_LABELS[grade]}</b>"
+    return f"{prompt}\n→ <b>{grade_label(grade, lang=lang)}</b>"
 
 
-def well_done(reviewed: int) -> str:
-    return f"Well done reviewing {reviewed} cards."
+def well_done(reviewed: int, *, lang: str = "en") -> str:
+    return ngettext(
+        "Well done reviewing {count} cards.", "Well done reviewing {count} cards.", reviewed, lang
+    ).format(count=reviewed)
 
 
-def nothing_to_review() -> str:
-    return "Nothing to review right now."
+def nothing_to_review(*, lang: str = "en") -> str:
+    return _("Nothing to review right now.", lang)

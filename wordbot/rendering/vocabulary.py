@@ -1,9 +1,16 @@
-"""Texts and keyboards of vocabulary management: welcome, help, /add, import, /export, /clear."""
+"""Texts and keyboards of vocabulary management: welcome, help, /add, import, /export, /clear.
+
+Every text comes from the gettext catalog of `lang` (SPEC §15); English is the msgid itself.
+"""
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
+
 from wordbot.callback_data import CLEAR_SCOPE, encode_callback
 from wordbot.effects import Button, Keyboard
+from wordbot.i18n import N_, ngettext
+from wordbot.i18n import gettext as _
 from wordbot.rendering.html import escape
 
 __all__ = [
@@ -15,6 +22,7 @@ __all__ = [
     "clear_keyboard",
     "clear_nothing",
     "clear_question",
+    "command_menu",
     "document_too_large",
     "download_failed",
     "help_text",
@@ -36,36 +44,46 @@ __all__ = [
 ]
 
 
+# The command menu in English; `command_menu(lang)` translates the descriptions.
 BOT_COMMANDS: tuple[tuple[str, str], ...] = (
-    ("review", "Train your due cards"),
-    ("getpair", "Train one card"),
-    ("game", "Typed-answer quiz"),
-    ("settings", "Cards per session, reminders, timezone"),
-    ("add", "Add word pairs"),
-    ("words", "Browse, search, edit or delete your words"),
-    ("export", "Download your words as CSV"),
-    ("clear", "Delete all your words"),
-    ("help", "How to use WordBot"),
+    ("review", N_("Train your due cards")),
+    ("getpair", N_("Train one card")),
+    ("game", N_("Typed-answer quiz")),
+    ("settings", N_("Cards per session, reminders, timezone")),
+    ("add", N_("Add word pairs")),
+    ("words", N_("Browse, search, edit or delete your words")),
+    ("export", N_("Download your words as CSV")),
+    ("clear", N_("Delete all your words")),
+    ("help", N_("How to use WordBot")),
 )
 
 
-def _commands_block() -> str:
-    return "\n".join(f"/{name} – {description}" for name, description in BOT_COMMANDS)
+def command_menu(lang: str = "en") -> list[tuple[str, str]]:
+    """(command, description) pairs for setMyCommands with this language_code."""
+    return [(name, _(description, lang)) for name, description in BOT_COMMANDS]
 
 
-def welcome_text(first_name: str | None = None) -> str:
-    greeting = f"Hi, {escape(first_name)}!" if first_name else "Hi!"
-    return (
-        f"👋 {greeting} I'm <b>WordBot</b>: I help you learn word pairs.\n\n"
+def _commands_block(lang: str) -> str:
+    return "\n".join(f"/{name} – {description}" for name, description in command_menu(lang))
+
+
+def welcome_text(first_name: str | None = None, *, lang: str = "en") -> str:
+    if first_name:
+        greeting = _("Hi, {name}!", lang).format(name=escape(first_name))
+    else:
+        greeting = _("Hi!", lang)
+    return _(
+        "👋 {greeting} I'm <b>WordBot</b>: I help you learn word pairs.\n\n"
         "<b>Add words</b> by sending /add with one pair per line:\n"
         "<code>/add house, casa\ndog, perro</code>\n"
         "or send me a .csv, .tsv or .txt file with two columns.\n\n"
-        f"<b>Commands</b>\n{_commands_block()}"
-    )
+        "<b>Commands</b>\n{commands}",
+        lang,
+    ).format(greeting=greeting, commands=_commands_block(lang))
 
 
-def help_text() -> str:
-    return (
+def help_text(*, lang: str = "en") -> str:
+    return _(
         "<b>WordBot</b> keeps your word pairs and trains them.\n\n"
         "<b>Training</b>\n"
         "/review shows a few cards, one at a time: recall the hidden side, tap the spoiler to "
@@ -90,122 +108,166 @@ def help_text() -> str:
         "/words lists your pairs, 10 a page; /words <i>text</i> shows only those containing "
         "it (case and accents don't matter). Tap a pair to see when it is due, edit it, "
         "delete it or make it new again.\n\n"
-        f"<b>Commands</b>\n{_commands_block()}"
-    )
+        "<b>Commands</b>\n{commands}",
+        lang,
+    ).format(commands=_commands_block(lang))
 
 
-def add_usage() -> str:
-    return (
+def add_usage(*, lang: str = "en") -> str:
+    return _(
         "Send me your word pairs, one per line:\n"
         "<code>house, casa\ndog; perro</code>\n"
-        "I'll take your next message as the list (for 5 minutes)."
+        "I'll take your next message as the list (for 5 minutes).",
+        lang,
     )
 
 
-def import_summary(new: int, updated: int, skipped: int, unchanged: int = 0) -> str:
-    text = f"Imported {new} new pairs, updated {updated}, skipped {skipped} rows."
+def import_summary(
+    new: int, updated: int, skipped: int, unchanged: int = 0, *, lang: str = "en"
+) -> str:
+    text = _("Imported {new} new pairs, updated {updated}, skipped {skipped} rows.", lang).format(
+        new=new, updated=updated, skipped=skipped
+    )
     if unchanged:
-        already = "pair was" if unchanged == 1 else "pairs were"
-        text += f"\n{unchanged} {already} already there unchanged."
+        already = ngettext(
+            "{count} pair was already there unchanged.",
+            "{count} pairs were already there unchanged.",
+            unchanged,
+            lang,
+        )
+        text += "\n" + already.format(count=unchanged)
     return text
 
 
-def import_nothing_found(skipped: int) -> str:
+def import_nothing_found(skipped: int, *, lang: str = "en") -> str:
     if not skipped:
-        return "I found no word pairs there. Each line needs two sides: <code>house, casa</code>."
-    return (
-        f"I found no usable word pairs: {skipped} rows were skipped. Each line needs two "
+        return _(
+            "I found no word pairs there. Each line needs two sides: <code>house, casa</code>.",
+            lang,
+        )
+    return ngettext(
+        "I found no usable word pairs: {count} rows were skipped. Each line needs two "
         "non-empty sides of at most 200 characters, like <code>house, casa</code>. "
-        "Nothing was saved."
+        "Nothing was saved.",
+        "I found no usable word pairs: {count} rows were skipped. Each line needs two "
+        "non-empty sides of at most 200 characters, like <code>house, casa</code>. "
+        "Nothing was saved.",
+        skipped,
+        lang,
+    ).format(count=skipped)
+
+
+def import_error(reason: str, *, lang: str = "en") -> str:
+    return _("I couldn't read that: {reason}\nNothing was saved.", lang).format(
+        reason=escape(reason)
     )
 
 
-def import_error(reason: str) -> str:
-    return f"I couldn't read that: {escape(reason)}\nNothing was saved."
+def too_many_pairs(existing: int, new: int, limit: int, *, lang: str = "en") -> str:
+    total = existing + new
+    return ngettext(
+        "That would make {total} pairs, but you can keep at most {limit}. Nothing was saved.",
+        "That would make {total} pairs, but you can keep at most {limit}. Nothing was saved.",
+        total,
+        lang,
+    ).format(total=_number(total, lang), limit=_number(limit, lang))
 
 
-def too_many_pairs(existing: int, new: int, limit: int) -> str:
-    return (
-        f"That would make {existing + new:,} pairs, but you can keep at most {limit:,}. "
-        "Nothing was saved."
+def unsupported_document(*, lang: str = "en") -> str:
+    return _(
+        "I can import .csv, .tsv and .txt files with two columns: <code>word1,word2</code>.", lang
     )
 
 
-def unsupported_document() -> str:
-    return "I can import .csv, .tsv and .txt files with two columns: <code>word1,word2</code>."
+def document_too_large(*, lang: str = "en") -> str:
+    return _("That file is larger than 5 MB. Please split it into smaller files.", lang)
 
 
-def document_too_large() -> str:
-    return "That file is larger than 5 MB. Please split it into smaller files."
+def download_failed(*, lang: str = "en") -> str:
+    return _("I couldn't download that file from Telegram. Please send it again.", lang)
 
 
-def imports_busy() -> str:
+def imports_busy(*, lang: str = "en") -> str:
     """Two imports already run (SPEC §7.6): this one is not queued."""
-    return "Other imports are running right now. Please send the file again in a minute."
+    return _("Other imports are running right now. Please send the file again in a minute.", lang)
 
 
-def download_failed() -> str:
-    return "I couldn't download that file from Telegram. Please send it again."
+def nothing_to_export(*, lang: str = "en") -> str:
+    return _("You have no vocabulary to export.", lang)
 
 
-def nothing_to_export() -> str:
-    return "You have no vocabulary to export."
+def clear_question(count: int, *, lang: str = "en") -> str:
+    return ngettext(
+        "Delete all your {count} word pair and end your sessions? This cannot be undone.",
+        "Delete all your {count} word pairs and end your sessions? This cannot be undone.",
+        count,
+        lang,
+    ).format(count=count)
 
 
-def clear_question(count: int) -> str:
-    noun = "pair" if count == 1 else "pairs"
-    return f"Delete all your {count} word {noun} and end your sessions? This cannot be undone."
-
-
-def clear_keyboard(token: str) -> Keyboard:
+def clear_keyboard(token: str, *, lang: str = "en") -> Keyboard:
     return (
         (
-            Button("🗑 Delete all", encode_callback(CLEAR_SCOPE, "yes", token)),
-            Button("Cancel", encode_callback(CLEAR_SCOPE, "no", token)),
+            Button(_("🗑 Delete all", lang), encode_callback(CLEAR_SCOPE, "yes", token)),
+            Button(_("Cancel", lang), encode_callback(CLEAR_SCOPE, "no", token)),
         ),
     )
 
 
-def clear_done(deleted: int) -> str:
-    noun = "pair" if deleted == 1 else "pairs"
-    return f"Deleted {deleted} word {noun}. Send /add to start again."
+def clear_done(deleted: int, *, lang: str = "en") -> str:
+    return ngettext(
+        "Deleted {count} word pair. Send /add to start again.",
+        "Deleted {count} word pairs. Send /add to start again.",
+        deleted,
+        lang,
+    ).format(count=deleted)
 
 
-def clear_cancelled() -> str:
-    return "Nothing was deleted."
+def clear_cancelled(*, lang: str = "en") -> str:
+    return _("Nothing was deleted.", lang)
 
 
-def clear_nothing() -> str:
-    return "You have no vocabulary to clear."
+def clear_nothing(*, lang: str = "en") -> str:
+    return _("You have no vocabulary to clear.", lang)
 
 
-def stale_button() -> str:
-    return "This button is no longer active."
+def stale_button(*, lang: str = "en") -> str:
+    return _("This button is no longer active.", lang)
 
 
-def unknown_command(command: str) -> str:
+def unknown_command(command: str, *, lang: str = "en") -> str:
     shown = command if len(command) <= 32 else command[:31] + "…"
-    return f"I don't know /{escape(shown)}. Send /help to see what I can do."
-
-
-def unsupported_message() -> str:
-    return "I understand text, commands and .csv/.txt files. Send /help to see what I can do."
-
-
-def text_hint() -> str:
-    return (
-        "Send /review to train your words, /game for a quiz, or /add with pairs like "
-        "<code>house, casa</code> to add some. /help shows more."
+    return _("I don't know /{command}. Send /help to see what I can do.", lang).format(
+        command=escape(shown)
     )
 
 
-def private_only() -> str:
-    return "WordBot works in private chats only."
+def unsupported_message(*, lang: str = "en") -> str:
+    return _(
+        "I understand text, commands and .csv/.txt files. Send /help to see what I can do.", lang
+    )
 
 
-def something_went_wrong() -> str:
-    return "Something went wrong, please try again."
+def text_hint(*, lang: str = "en") -> str:
+    return _(
+        "Send /review to train your words, /game for a quiz, or /add with pairs like "
+        "<code>house, casa</code> to add some. /help shows more.",
+        lang,
+    )
 
 
-def slow_down() -> str:
-    return "Slow down, please: I am still working through your earlier messages."
+def private_only(*, lang: str = "en") -> str:
+    return _("WordBot works in private chats only.", lang)
+
+
+def something_went_wrong(*, lang: str = "en") -> str:
+    return _("Something went wrong, please try again.", lang)
+
+
+def _number(value: int, lang: str) -> str:
+    """A count with the language's digit grouping ("20,000" in English)."""
+    return format_decimal(value, locale=lang, group_separator=True)
+
+
+def slow_down(*, lang: str = "en") -> str:
+    return _("Slow down, please: I am still working through your earlier messages.", lang)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from storage.database import close_database, database, open_database
 from storage.migrate import migrate
 from storage.models import WordPair
 from storage.vocabulary import select_cards_for_session
+from wordbot.benchmarks.seed import latency_figures, scratch_postgres_schema
 
 USER = 1
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -68,10 +68,8 @@ def measure(url: str, cards: int, runs: int, **connect) -> dict:
                 chosen = select_cards_for_session(USER, NOW, 5)
                 timings.append((time.perf_counter() - began) * 1000)
         assert len(chosen) == 5
-        timings.sort()
         return {
-            "median_ms": round(statistics.median(timings), 3),
-            "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 3),
+            **latency_figures(timings),
             "runs": runs,
             "cards": cards,
             "target_median_ms": 2.0,
@@ -81,19 +79,8 @@ def measure(url: str, cards: int, runs: int, **connect) -> dict:
 
 
 def _postgres(url: str, cards: int, runs: int) -> dict:
-    import psycopg2
-
-    schema = f"wordbot_bench_{random.randrange(10**8)}"
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {schema}")
-    try:
-        return measure(url, cards, runs, options=f"-c search_path={schema}")
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
-        admin.close()
+    with scratch_postgres_schema(url) as options:
+        return measure(url, cards, runs, options=options)
 
 
 def main(argv: list[str] | None = None) -> int:

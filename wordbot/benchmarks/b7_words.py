@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from storage.database import close_database, database, open_database
 from storage.migrate import migrate
 from storage.vocabulary import upsert_pairs
 from storage.words import words_page
+from wordbot.benchmarks.seed import latency_figures, scratch_postgres_schema
 from wordbot.domain.pairs import PairInput
 
 USER = 1
@@ -63,11 +63,7 @@ def _timed(runs: int, query_for, rng: random.Random) -> dict:
         began = time.perf_counter()
         words_page(USER, query, page)
         timings.append((time.perf_counter() - began) * 1000)
-    timings.sort()
-    return {
-        "median_ms": round(statistics.median(timings), 3),
-        "p99_ms": round(timings[max(0, int(len(timings) * 0.99) - 1)], 3),
-    }
+    return latency_figures(timings)
 
 
 def measure(url: str, pairs: int, runs: int, **connect) -> dict:
@@ -96,19 +92,8 @@ def measure(url: str, pairs: int, runs: int, **connect) -> dict:
 
 
 def _postgres(url: str, pairs: int, runs: int) -> dict:
-    import psycopg2
-
-    schema = f"wordbot_bench_{random.randrange(10**8)}"
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {schema}")
-    try:
-        return measure(url, pairs, runs, options=f"-c search_path={schema}")
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
-        admin.close()
+    with scratch_postgres_schema(url) as options:
+        return measure(url, pairs, runs, options=options)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,11 @@ order. The schema is migrated first; rows go in with one prepared statement per 
 from __future__ import annotations
 
 import json
+import random
+import statistics
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
@@ -27,6 +30,8 @@ from storage.models import ALL_MODELS, TrainingSession, User, WordPair
 from wordbot.rendering.training import prompt_text
 
 __all__ = [
+    "latency_figures",
+    "scratch_postgres_schema",
     "SeedPlan",
     "SeedReport",
     "empty_postgres",
@@ -316,3 +321,31 @@ def _advance_sequences() -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f'COALESCE((SELECT MAX(id) FROM "{table}"), 0) + 1, false)'
         )
+
+
+@contextmanager
+def scratch_postgres_schema(url: str) -> Iterator[str]:
+    """A fresh schema on the PostgreSQL server at `url`, dropped afterwards; yields the
+    connection option that puts the benchmark's tables in it."""
+    import psycopg2
+
+    schema = f"wordbot_bench_{random.randrange(10**8)}"
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"-c search_path={schema}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA {schema} CASCADE")
+        admin.close()
+
+
+def latency_figures(timings_ms: list[float]) -> dict:
+    """Median and 99th percentile of timings in milliseconds, rounded to microseconds."""
+    ordered = sorted(timings_ms)
+    return {
+        "median_ms": round(statistics.median(ordered), 3),
+        "p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)], 3),
+    }

@@ -416,31 +416,39 @@ class BotApi:
             state.changed.notify_all()
             return True, []
 
+    def _caption(self, params: dict[str, Any]):
+        return self._formatted(
+            params,
+            "caption",
+            "caption_entities",
+            MAX_CAPTION_CHARACTERS,
+            "message caption is too long",
+        )
+
+    def _upload_or_stored(self, params: dict[str, Any], files: dict[str, UploadedFile], field: str):
+        """A media method's file: (the upload, None) for a new one, (None, the stored file) for
+        one sent again by file_id. Caller holds the lock."""
+        upload = files.get(field)
+        if upload is not None:
+            if not upload.data:
+                raise bad_request("file must be non-empty")
+            return upload, None
+        reference = str_param(params, field)
+        if not reference:
+            raise bad_request(f"there is no {field} in the request")
+        stored = self.state.files.get(reference)
+        if stored is None:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return None, stored
+
     def send_document(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Result:
         state = self.state
         with state.lock:
             chat = self._target_chat(params)
-            caption = self._formatted(
-                params,
-                "caption",
-                "caption_entities",
-                MAX_CAPTION_CHARACTERS,
-                "message caption is too long",
-            )
+            caption = self._caption(params)
             markup = self._inline_markup(params)
             extra = self._reply_extra(chat, params)
-            upload = files.get("document")
-            if upload is not None:
-                if not upload.data:
-                    raise bad_request("file must be non-empty")
-                stored = None
-            else:
-                reference = str_param(params, "document")
-                if not reference:
-                    raise bad_request("there is no document in the request")
-                stored = state.files.get(reference)
-                if stored is None:
-                    raise bad_request("wrong file identifier/HTTP URL specified")
+            upload, stored = self._upload_or_stored(params, files, "document")
             self._check_not_blocked(chat)
             self._admit(chat.chat_id)
             if upload is not None:
@@ -468,31 +476,13 @@ class BotApi:
         state = self.state
         with state.lock:
             chat = self._target_chat(params)
-            caption = self._formatted(
-                params,
-                "caption",
-                "caption_entities",
-                MAX_CAPTION_CHARACTERS,
-                "message caption is too long",
-            )
+            caption = self._caption(params)
             markup = self._inline_markup(params)
             extra = self._reply_extra(chat, params)
-            upload = files.get("photo")
-            if upload is not None:
-                data = upload.data
-                if not data:
-                    raise bad_request("file must be non-empty")
-                if len(data) > MAX_PHOTO_BYTES:
-                    raise bad_request("PHOTO_SAVE_FILE_INVALID")
-                stored = None
-            else:
-                reference = str_param(params, "photo")
-                if not reference:
-                    raise bad_request("there is no photo in the request")
-                stored = state.files.get(reference)
-                if stored is None:
-                    raise bad_request("wrong file identifier/HTTP URL specified")
-                data = stored.data
+            upload, stored = self._upload_or_stored(params, files, "photo")
+            data = upload.data if upload is not None else stored.data
+            if upload is not None and len(data) > MAX_PHOTO_BYTES:
+                raise bad_request("PHOTO_SAVE_FILE_INVALID")
             size = image_size(data)
             if size is None:
                 raise bad_request("IMAGE_PROCESS_FAILED")

@@ -274,25 +274,25 @@ def test_clear_asks_naming_the_count_and_expires():
 
 
 @pytest.mark.parametrize(
-    ("delay", "token", "user", "cleared"),
+    ("delay", "token", "cleared"),
     [
-        (timedelta(minutes=9), "c", USER, True),
-        (timedelta(minutes=10), "c", USER, False),
-        (timedelta(minutes=1), "forged", USER, False),
+        (timedelta(minutes=9), "c", True),
+        (timedelta(minutes=10), "c", False),
+        (timedelta(minutes=1), "forged", False),
     ],
     ids=["in_time", "expired", "forged_token"],
 )
-def test_clear_confirmation(delay, token, user, cleared):
+def test_clear_confirmation(delay, token, cleared):
     asked = learner(
         confirm_token="c", confirm_message_id=300, confirm_until=NOW + timedelta(minutes=10)
     )
     snapshot = Snapshot(asked, session(), game(), CARDS)
     t = vocabulary_rules.decide_clear_press(
         snapshot,
-        press(f"clr:yes:{token}", 300, user),
+        press(f"clr:yes:{token}", 300),
         callback("clr", "yes", token),
         12,
-        moment(NOW + delay - timedelta(minutes=10) + timedelta(minutes=10)),
+        moment(NOW + delay),
     )
     assert (ClearVocabulary() in t.writes) is cleared
     if cleared:

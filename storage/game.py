@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from storage import models
-from storage.database import transaction
-from storage.outbox import add_to_outbox
 from storage.session_rows import delete_session_row, upsert_session_row
 from storage.session_rows import record_prompt_message as record_session_prompt
 from wordbot.domain.game import GameCard, GameScore
 from wordbot.domain.game_session import GameSession
-from wordbot.effects import Effect
 
 __all__ = [
-    "commit_game",
     "delete_game",
     "finish_statistics",
     "games_owing_a_prompt",
@@ -106,27 +101,6 @@ def load_game(chat_id: int, user_id: int) -> GameSession | None:
 
 def delete_game(chat_id: int, user_id: int) -> bool:
     return delete_session_row(_Row, chat_id, user_id)
-
-
-def commit_game(
-    game: GameSession,
-    next_game: GameSession | None,
-    ending: tuple[str, GameScore] | None,
-    owed: Sequence[Effect],
-    idle: timedelta,
-    now: datetime,
-) -> GameSession | None:
-    """One transaction: the game advanced, or ended (`ending` = reason and final score: row
-    deleted, statistics completed), with the messages this owes the user."""
-    with transaction():
-        saved = None
-        if next_game is not None:
-            saved = save_game(next_game, idle, now)
-        if ending is not None:
-            delete_game(game.chat_id, game.user_id)
-            finish_statistics(game.statistics_id, *ending, now)
-        add_to_outbox(game.chat_id, game.user_id, owed, now)
-    return saved
 
 
 def idle_games(now: datetime) -> list[tuple[int, int]]:

@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from storage import models
-from storage.cards import save_schedule
-from storage.database import transaction
-from storage.outbox import add_to_outbox
 from storage.session_rows import delete_session_row, upsert_session_row
 from storage.session_rows import record_prompt_message as record_session_prompt
-from storage.vocabulary import snooze_due
-from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import SessionKind, TrainingSession
-from wordbot.effects import Effect
 
 __all__ = [
-    "commit_grade",
     "delete_expired_training_sessions",
     "delete_training_session",
-    "end_session",
     "load_training_session",
     "record_prompt_message",
     "save_training_session",
     "sessions_owing_a_prompt",
-    "snooze",
 ]
 
 _Row = models.TrainingSession
@@ -101,30 +91,6 @@ def delete_training_session(chat_id: int, user_id: int) -> bool:
     return delete_session_row(_Row, chat_id, user_id)
 
 
-def commit_grade(
-    chat_id: int,
-    user_id: int,
-    graded: tuple[int, CardSchedule] | None,
-    next_session: TrainingSession | None,
-    owed: Sequence[Effect],
-    ttl: timedelta,
-    now: datetime,
-) -> TrainingSession | None:
-    """One transaction (SPEC §4.4, §6.2): the card's new schedule, the session advanced (or
-    deleted when done) and the messages this owes the user, all or nothing. `graded` is None
-    when the card was deleted meanwhile: the session just moves on."""
-    with transaction():
-        if graded is not None:
-            save_schedule(*graded, now)
-        saved = None
-        if next_session is None:
-            delete_training_session(chat_id, user_id)
-        else:
-            saved = save_training_session(next_session, ttl, now)
-        add_to_outbox(chat_id, user_id, owed, now)
-    return saved
-
-
 def sessions_owing_a_prompt(now: datetime) -> list[tuple[int, int]]:
     """(chat_id, user_id) of live sessions whose current prompt was never sent (a crash)."""
     query = _Row.select(_Row.chat_id, _Row.user_id).where(
@@ -136,19 +102,3 @@ def sessions_owing_a_prompt(now: datetime) -> list[tuple[int, int]]:
 def delete_expired_training_sessions(now: datetime) -> int:
     """Cleanup (SPEC §6.6): rows past `expires_at`; actors treat them as absent already."""
     return _Row.delete().where(_Row.expires_at <= now).execute()
-
-
-def end_session(chat_id: int, user_id: int, owed: Sequence[Effect], now: datetime) -> None:
-    """Delete the session and record what that owes the user, in one transaction."""
-    with transaction():
-        delete_training_session(chat_id, user_id)
-        add_to_outbox(chat_id, user_id, owed, now)
-
-
-def snooze(
-    session: TrainingSession, until: datetime, owed: Sequence[Effect], now: datetime
-) -> None:
-    """SPEC §4.5 in one transaction: due cards move to `until`, the session ends."""
-    with transaction():
-        snooze_due(session.user_id, now, until)
-        end_session(session.chat_id, session.user_id, owed, now)

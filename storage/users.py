@@ -15,9 +15,7 @@ __all__ = [
     "count_learners",
     "ensure_learner",
     "load_learner",
-    "set_confirmation",
     "due_for_reminder",
-    "set_pending_input",
     "update_learner",
 ]
 
@@ -64,22 +62,6 @@ def ensure_learner(user_id: int, chat_id: int, now: datetime) -> Learner:
         User.update(chat_id=chat_id, updated_at=now).where(User.id == user_id).execute()
         row.chat_id = chat_id
     return _to_learner(row)
-
-
-def set_pending_input(
-    user_id: int, kind: str | None, until: datetime | None, now: datetime
-) -> None:
-    User.update(pending_input=kind, pending_input_until=until, updated_at=now).where(
-        User.id == user_id
-    ).execute()
-
-
-def set_confirmation(
-    user_id: int, token: str | None, message_id: int | None, now: datetime
-) -> None:
-    User.update(confirm_token=token, confirm_message_id=message_id, updated_at=now).where(
-        User.id == user_id
-    ).execute()
 
 
 def count_learners() -> int:

@@ -52,7 +52,8 @@ def test_ending_deletes_the_row_and_completes_statistics(db):
     stats = game.start_statistics(4, 4, NOW)
     session = game.save_game(a_game(stats), IDLE, NOW)
     later = NOW + timedelta(minutes=3, seconds=20)
-    game.commit_game(session, None, ("finished", GameScore(5, 7)), [], IDLE, later)
+    assert game.delete_game(session.chat_id, session.user_id)
+    game.finish_statistics(stats, "finished", GameScore(5, 7), later)
     assert game.load_game(4, 4) is None
     row = GameSessionStatistics.get_by_id(stats)
     assert (row.reason, row.correct, row.attempted, row.duration_seconds) == ("finished", 5, 7, 200)

@@ -109,9 +109,12 @@ class UserSession(pykka.ThreadingActor):
         self._work.apply(transition, entry_id, now, self._rng)
         prompts = [transition.prompt] if transition.prompt is not None else []
         targets = {prompt.target for prompt in prompts}
+        game = self._cache.game()
+        if game is not None and game.is_expired(now):
+            game = None  # it owes its summary, not a prompt
         for owed in (
             owed_training_prompt(self._cache.training(now)),
-            game_rules.owed_game_prompt(game_rules.active_game(self._snapshot(moment), moment)),
+            game_rules.owed_game_prompt(game),
         ):
             if owed is not None and owed.target not in targets:
                 prompts.append(owed)
@@ -163,7 +166,7 @@ class UserSession(pykka.ThreadingActor):
     def _reminder_due(self, moment: Moment) -> Transition:
         snapshot = self._snapshot(moment)
         facts = self._cache.reminder_facts(moment.now, snapshot.learner.cards_per_session)
-        return decide_reminder(self._snapshot(moment), facts, self._rules, moment)
+        return decide_reminder(snapshot, facts, self._rules, moment)
 
     def _end_idle_game(self, moment: Moment) -> Transition:
         return game_rules.decide_end_idle(self._snapshot(moment), self._rules, moment)

@@ -37,6 +37,7 @@ from wordbot.decide.training import (
     decide_grade,
     decide_start_or_resume,
     owed_training_prompt,
+    scheduler_config,
     stale_press,
 )
 from wordbot.decide.transition import Moment, Snapshot, Transition, merge
@@ -110,12 +111,22 @@ class UserSession(pykka.ThreadingActor):
         prompts = [transition.prompt] if transition.prompt is not None else []
         targets = {prompt.target for prompt in prompts}
         for owed in (
-            owed_training_prompt(self._cache.training(now)),
+            self._owed_training_prompt(now),
             game_rules.owed_game_prompt(game_rules.active_game(self._snapshot(moment), moment)),
         ):
             if owed is not None and owed.target not in targets:
                 prompts.append(owed)
         self._delivery.deliver(transition.answer, prompts, now, flush=bool(transition.owed))
+
+    def _owed_training_prompt(self, now):
+        """The prompt the session owes, its buttons labelled for the current card."""
+        session = self._cache.training(now)
+        if session is None or session.current_message_id is not None:
+            return None
+        pair_id = session.current_pair_id
+        card = self._cache.cards([pair_id]).get(pair_id)
+        config = scheduler_config(self._cache.learner(now))
+        return owed_training_prompt(session, card, config, now)
 
     def _snapshot(self, moment: Moment, card_ids=()) -> Snapshot:
         return self._cache.snapshot(moment.now, card_ids)

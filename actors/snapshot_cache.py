@@ -138,6 +138,10 @@ class SnapshotCache:
         if self._learner is not None:
             self._learner = dataclasses.replace(self._learner, **changes)
 
+    def forget_learner(self) -> None:
+        """The learner's row changed elsewhere (fitted parameters): read it on next use."""
+        self._learner = None
+
     def card_graded(self, pair_id: int, schedule: CardSchedule) -> None:
         card = self._cards.get(pair_id)
         if card is not None:

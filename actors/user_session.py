@@ -16,7 +16,15 @@ from typing import Any
 import pykka
 
 from actors.delivery import Deliverer
-from actors.messages import EndIdleGame, HandleUpdate, Passivated, Recover, ReminderDue, SessionKey
+from actors.messages import (
+    EndIdleGame,
+    HandleUpdate,
+    LearnerChanged,
+    Passivated,
+    Recover,
+    ReminderDue,
+    SessionKey,
+)
 from actors.services import Services
 from actors.snapshot_cache import SnapshotCache
 from actors.unit_of_work import UnitOfWork
@@ -92,6 +100,8 @@ class UserSession(pykka.ThreadingActor):
                 self._housekeeping(self._end_idle_game)
             case ReminderDue():
                 self._housekeeping(self._reminder_due)
+            case LearnerChanged():
+                self._cache.forget_learner()
             case _:
                 log.warning("user actor %s: unknown message %r", self.key, message)
         return None

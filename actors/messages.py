@@ -13,7 +13,9 @@ __all__ = [
     "Cleanup",
     "CountLive",
     "EndIdleGame",
+    "FitParameters",
     "HandleUpdate",
+    "LearnerChanged",
     "Passivated",
     "Pulse",
     "Recover",
@@ -107,3 +109,17 @@ class Cleanup:
     """Time to delete expired sessions and passivate idle actors."""
 
     now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FitParameters:
+    """Time to fit the personal FSRS parameters of the users due for it (SPEC §12)."""
+
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerChanged:
+    """The learner's row changed outside their actor (fitted parameters): read it again."""
+
+    key: SessionKey

@@ -13,9 +13,12 @@ from typing import Any
 import pykka
 import schedule
 
+from actors.fitting import FittingWorker
 from actors.messages import (
     Cleanup,
     EndIdleGame,
+    FitParameters,
+    LearnerChanged,
     Pulse,
     ReminderDue,
     SessionKey,
@@ -31,6 +34,7 @@ __all__ = ["Metronome", "Scheduler"]
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5000  # due users read per query; the next page is read as the queue drains
+FIT_CHECK_MINUTES = 60  # how often users due for a parameter fit are looked for
 
 
 @dataclass(slots=True)
@@ -52,6 +56,9 @@ class Scheduler(pykka.ThreadingActor):
         self._reminder_queue: deque[SessionKey] = deque()
         self._queued: set[SessionKey] = set()
         self._pass: _Pass | None = None
+        self._fitting = FittingWorker(
+            services.settings.learning.optimize_min_reviews, self._parameters_fitted
+        )
 
     def on_start(self) -> None:
         settings = self._services.settings
@@ -67,6 +74,9 @@ class Scheduler(pykka.ThreadingActor):
         self._schedule.every(sweep_seconds).seconds.do(
             self._job("sweep", lambda: self._supervisor.tell(SweepIdle(self._services.clock.now())))
         )
+        self._schedule.every(FIT_CHECK_MINUTES).minutes.do(
+            self._job("fitting", lambda: self._fitting.start(self._services.clock.now()))
+        )
 
     def on_receive(self, message: Any) -> Any:
         """Never lets an error out: an exception would stop this actor, and with it every
@@ -80,11 +90,21 @@ class Scheduler(pykka.ThreadingActor):
                     self._on_tick(now)
                 case Cleanup(now=now):
                     self._on_cleanup(now)
+                case FitParameters(now=now):
+                    self._fitting.start(now)
                 case _:
                     log.warning("scheduler: unknown message %r", message)
         except Exception:
             log.exception("scheduler: handling %r failed; it comes round again", message)
         return None
+
+    @property
+    def fitting(self) -> FittingWorker:
+        return self._fitting
+
+    def _parameters_fitted(self, chat_id: int, user_id: int) -> None:
+        """From the fitting thread: the user's live actor reads its learner again."""
+        self._supervisor.tell(LearnerChanged(SessionKey(chat_id, user_id)))
 
     def _job(self, name: str, run: Callable[[], None]) -> Callable[[], None]:
         """A job that never raises: `schedule` would otherwise retry it on every pass."""

@@ -16,6 +16,7 @@ from wordbot.decide.transition import Snapshot
 from wordbot.domain.game import GameCard
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
+from wordbot.domain.new_cards import learner_zone, user_day
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
 
@@ -85,9 +86,16 @@ class SnapshotCache:
 
     def session_candidates(self, now: datetime, size: int) -> list[Card]:
         """The cards a new session takes (SPEC §4.2), in session order."""
-        pair_ids = vocabulary.select_cards_for_session(self.key.user_id, now, size)
+        limit = self.new_card_limit(now)
+        pair_ids = vocabulary.select_cards_for_session(self.key.user_id, now, size, limit)
         found = self.cards(pair_ids)
         return [found[pair_id] for pair_id in pair_ids if pair_id in found]
+
+    def new_card_limit(self, now: datetime) -> vocabulary.NewCardLimit:
+        """The learner's new cards per day, counted in their day (SPEC §12)."""
+        learner = self.learner(now)
+        day_start, _ = user_day(now, learner_zone(learner))
+        return vocabulary.NewCardLimit(learner.new_cards_per_day, day_start)
 
     def pair_ids(self) -> list[int]:
         return vocabulary.list_pair_ids(self.key.user_id)
@@ -105,7 +113,7 @@ class SnapshotCache:
         return vocabulary.list_pairs_for_export(self.key.user_id)
 
     def reminder_facts(self, now: datetime, size: int) -> ReminderFacts:
-        outlook = vocabulary.review_outlook(self.key.user_id, now)
+        outlook = vocabulary.review_outlook(self.key.user_id, now, self.new_card_limit(now))
         candidates = self.session_candidates(now, size) if outlook.reviewable else []
         return ReminderFacts(
             pairs=outlook.pairs,
@@ -129,6 +137,10 @@ class SnapshotCache:
     def update_learner(self, changes) -> None:
         if self._learner is not None:
             self._learner = dataclasses.replace(self._learner, **changes)
+
+    def forget_learner(self) -> None:
+        """The learner's row changed elsewhere (fitted parameters): read it on next use."""
+        self._learner = None
 
     def card_graded(self, pair_id: int, schedule: CardSchedule) -> None:
         card = self._cards.get(pair_id)

@@ -16,6 +16,7 @@ from actors.messages import (
     CountLive,
     EndIdleGame,
     HandleUpdate,
+    LearnerChanged,
     Passivated,
     Recover,
     ReminderDue,
@@ -75,6 +76,9 @@ class Supervisor(pykka.ThreadingActor):
                 self._deliver(key, message)
             case ReminderDue():
                 self._remind(message)
+            case LearnerChanged(key=key):
+                if key in self._live:  # an actor started later reads the learner anyway
+                    self._deliver(key, message)
             case Passivated(key=key, actor_urn=urn):
                 self._on_passivated(key, urn)
             case SweepIdle(now=now):

@@ -12,10 +12,11 @@ from datetime import datetime
 
 from actors.messages import SessionKey
 from actors.snapshot_cache import SnapshotCache
-from storage import game, inbox, outbox, training, users, vocabulary
+from storage import game, inbox, outbox, review_log, training, users, vocabulary
 from storage.cards import save_schedule
 from storage.database import transaction
 from wordbot.decide.transition import (
+    AddReview,
     ClearVocabulary,
     DeleteGame,
     DeleteTraining,
@@ -80,6 +81,9 @@ class UnitOfWork:
             case SaveCard(pair_id=pair_id, schedule=schedule):
                 save_schedule(pair_id, schedule, now)
                 return lambda: cache.card_graded(pair_id, schedule)
+            case AddReview(entry=entry):
+                review_log.add_review(entry)
+                return _nothing
             case StartGame(session=session):
                 statistics_id = game.start_statistics(key.chat_id, key.user_id, now)
                 started = dataclasses.replace(session, statistics_id=statistics_id)

@@ -16,7 +16,15 @@ from typing import Any
 import pykka
 
 from actors.delivery import Deliverer
-from actors.messages import EndIdleGame, HandleUpdate, Passivated, Recover, ReminderDue, SessionKey
+from actors.messages import (
+    EndIdleGame,
+    HandleUpdate,
+    LearnerChanged,
+    Passivated,
+    Recover,
+    ReminderDue,
+    SessionKey,
+)
 from actors.services import Services
 from actors.snapshot_cache import SnapshotCache
 from actors.unit_of_work import UnitOfWork
@@ -37,6 +45,7 @@ from wordbot.decide.training import (
     decide_grade,
     decide_start_or_resume,
     owed_training_prompt,
+    scheduler_config,
     stale_press,
 )
 from wordbot.decide.transition import Moment, Snapshot, Transition, merge
@@ -91,6 +100,8 @@ class UserSession(pykka.ThreadingActor):
                 self._housekeeping(self._end_idle_game)
             case ReminderDue():
                 self._housekeeping(self._reminder_due)
+            case LearnerChanged():
+                self._cache.forget_learner()
             case _:
                 log.warning("user actor %s: unknown message %r", self.key, message)
         return None
@@ -113,12 +124,22 @@ class UserSession(pykka.ThreadingActor):
         if game is not None and game.is_expired(now):
             game = None  # it owes its summary, not a prompt
         for owed in (
-            owed_training_prompt(self._cache.training(now)),
+            self._owed_training_prompt(now),
             game_rules.owed_game_prompt(game),
         ):
             if owed is not None and owed.target not in targets:
                 prompts.append(owed)
         self._delivery.deliver(transition.answer, prompts, now, flush=bool(transition.owed))
+
+    def _owed_training_prompt(self, now):
+        """The prompt the session owes, its buttons labelled for the current card."""
+        session = self._cache.training(now)
+        if session is None or session.current_message_id is not None:
+            return None
+        pair_id = session.current_pair_id
+        card = self._cache.cards([pair_id]).get(pair_id)
+        config = scheduler_config(self._cache.learner(now))
+        return owed_training_prompt(session, card, config, now)
 
     def _snapshot(self, moment: Moment, card_ids=()) -> Snapshot:
         return self._cache.snapshot(moment.now, card_ids)

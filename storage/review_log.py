@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from peewee import fn
 
-from storage.models import ReviewLog
+from storage.models import ReviewLog, User
 from wordbot.domain.review_log import ReviewLogEntry
 
-__all__ = ["add_review", "count_reviews", "delete_review", "reviews_for_user"]
+__all__ = [
+    "FittingCandidate",
+    "add_review",
+    "count_reviews",
+    "delete_review",
+    "fitting_candidates",
+    "reviews_for_user",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FittingCandidate:
+    """A user with enough logged reviews for a fit, and when they were last fitted."""
+
+    user_id: int
+    chat_id: int
+    reviews: int
+    fitted_on_reviews: int | None
+    fitted_at: datetime | None
 
 
 def add_review(entry: ReviewLogEntry) -> int:
@@ -68,3 +89,17 @@ def reviews_for_user(user_id: int) -> list[ReviewLogEntry]:
 
 def count_reviews(user_id: int) -> int:
     return ReviewLog.select(fn.COUNT(ReviewLog.id)).where(ReviewLog.user == user_id).scalar()
+
+
+def fitting_candidates(min_reviews: int) -> list[FittingCandidate]:
+    """Users with at least `min_reviews` logged reviews (one aggregate over the log; whether a
+    fit is due now is `wordbot.learning.fitting.fitting_due`'s decision)."""
+    reviews = fn.COUNT(ReviewLog.id)
+    query = (
+        ReviewLog.select(User.id, User.chat_id, reviews, User.fitted_on_reviews, User.fitted_at)
+        .join(User, on=(ReviewLog.user == User.id))
+        .group_by(User.id, User.chat_id, User.fitted_on_reviews, User.fitted_at)
+        .having(reviews >= min_reviews)
+        .order_by(User.id)
+    )
+    return [FittingCandidate(*row) for row in query.tuples()]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import fn
 
 from storage.models import User
+from wordbot.domain.fsrs_schedule import SchedulerKind, parse_parameters
 from wordbot.domain.learner import Learner
 
 __all__ = [
@@ -16,8 +19,11 @@ __all__ = [
     "ensure_learner",
     "load_learner",
     "due_for_reminder",
+    "store_fitted_parameters",
     "update_learner",
 ]
+
+log = logging.getLogger(__name__)
 
 
 def _to_learner(row: User) -> Learner:
@@ -42,7 +48,35 @@ def _to_learner(row: User) -> Learner:
         settings_message_id=row.settings_message_id,
         settings_screen=row.settings_screen,
         confirm_until=row.confirm_until,
+        scheduler=_scheduler(row),
+        desired_retention=row.desired_retention,
+        new_cards_per_day=row.new_cards_per_day,
+        fsrs_parameters=_parameters(row),
+        fitted_at=row.fitted_at,
+        fitted_on_reviews=row.fitted_on_reviews,
     )
+
+
+def _scheduler(row: User) -> str:
+    """The stored scheduler; anything else is FSRS (the default), logged."""
+    if row.scheduler in set(SchedulerKind):
+        return row.scheduler
+    log.warning("user %s: unknown scheduler %r, using fsrs", row.id, row.scheduler)
+    return SchedulerKind.FSRS.value
+
+
+def _parameters(row: User) -> tuple[float, ...] | None:
+    """The stored personal FSRS-6 weights; a corrupt value means the defaults, logged once
+    per load, never a crash (SPEC §12)."""
+    if row.fsrs_parameters is None:
+        return None
+    try:
+        parameters = parse_parameters(json.loads(row.fsrs_parameters))
+    except (TypeError, ValueError):
+        parameters = None
+    if parameters is None:
+        log.warning("user %s: corrupt fsrs_parameters, using the FSRS-6 defaults", row.id)
+    return parameters
 
 
 def load_learner(user_id: int) -> Learner | None:
@@ -72,6 +106,17 @@ def update_learner(user_id: int, now: datetime, **changes) -> None:
     """Write the given Learner fields (same names as the columns) of one user."""
     changes["updated_at"] = now
     User.update(**changes).where(User.id == user_id).execute()
+
+
+def store_fitted_parameters(
+    user_id: int, parameters: tuple[float, ...] | None, reviews: int, now: datetime
+) -> None:
+    """Record a fit on `reviews` logged reviews at `now`; `parameters` None (the fit gave
+    nothing usable) keeps the weights the user has."""
+    changes = {User.fitted_at: now, User.fitted_on_reviews: reviews, User.updated_at: now}
+    if parameters is not None:
+        changes[User.fsrs_parameters] = json.dumps(list(parameters))
+    User.update(changes).where(User.id == user_id).execute()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,10 @@
-"""Word pair queries: validated bulk upsert, export listing, counting and deletion."""
+"""Word pair queries: validated bulk upsert, export listing, counting and deletion.
+
+Selection and due counts follow SPEC §4.2 and §12: suspended cards are never selected, due
+or counted; new cards are limited per day when the caller passes a `NewCardLimit` (the
+user's daily limit and the UTC start of their day; the review_log rows with `state_before
+= 'new'` since then are the cards already introduced).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,20 @@ from datetime import datetime
 from peewee import EXCLUDED, Case, chunked, fn
 
 from storage.database import transaction
-from storage.models import GameSession, GameSessionStatistics, TrainingSession, WordPair
+from storage.models import GameSession, GameSessionStatistics, ReviewLog, TrainingSession, WordPair
+from wordbot.domain.new_cards import new_cards_allowed
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
 from wordbot.domain.word_list import search_key
 
 __all__ = [
     "ClearResult",
+    "NewCardLimit",
     "ReviewOutlook",
     "TooManyPairs",
     "UpsertResult",
     "clear_vocabulary",
     "count_due",
+    "count_introduced_since",
     "count_pairs",
     "last_graded_at",
     "list_pair_ids",
@@ -71,6 +80,14 @@ class ReviewOutlook:
     def reviewable(self) -> bool:
         """A session would have a card (SPEC §4.2: due cards, then new ones)."""
         return self.due > 0 or self.new > 0
+
+
+@dataclass(frozen=True, slots=True)
+class NewCardLimit:
+    """The user's new cards per day and the start (UTC) of their current day."""
+
+    per_day: int
+    day_start: datetime
 
 
 def count_pairs(user_id: int) -> int:
@@ -177,33 +194,49 @@ def clear_vocabulary(chat_id: int, user_id: int, now: datetime) -> ClearResult:
     return ClearResult(pairs_deleted=deleted, prompt_message_ids=tuple(prompts))
 
 
-def select_cards_for_session(user_id: int, now: datetime, size: int) -> list[int]:
-    """SPEC §4.2: due learning/review cards oldest-due first, then new cards by new_rank, id.
+def select_cards_for_session(
+    user_id: int, now: datetime, size: int, new_limit: NewCardLimit | None = None
+) -> list[int]:
+    """SPEC §4.2: due learning/review cards oldest-due first, then new cards by new_rank, id,
+    up to what `new_limit` still allows today (no limit when None); never a suspended card.
 
     The due part is a range scan of the `(user_id, due_at)` index; new cards have no due_at.
     """
     due = list(
         WordPair.select(WordPair.id)
-        .where(
-            (WordPair.user == user_id)
-            & (WordPair.due_at <= now)
-            & (WordPair.state.in_(["learning", "review"]))
-        )
+        .where(_due(user_id, now))
         .order_by(WordPair.due_at, WordPair.id)
         .limit(size)
         .tuples()
     )
     chosen = [pair_id for (pair_id,) in due]
-    if len(chosen) < size:
+    wanted = size - len(chosen)
+    if wanted > 0 and new_limit is not None:
+        introduced = count_introduced_since(user_id, new_limit.day_start)
+        wanted = new_cards_allowed(introduced, new_limit.per_day, wanted)
+    if wanted > 0:
         fresh = (
             WordPair.select(WordPair.id)
-            .where((WordPair.user == user_id) & (WordPair.state == "new"))
+            .where(_new(user_id))
             .order_by(WordPair.new_rank, WordPair.id)
-            .limit(size - len(chosen))
+            .limit(wanted)
             .tuples()
         )
         chosen.extend(pair_id for (pair_id,) in fresh if pair_id not in chosen)
     return chosen
+
+
+def count_introduced_since(user_id: int, since: datetime) -> int:
+    """New cards first graded since `since` (SPEC §12's daily limit counts these)."""
+    return (
+        ReviewLog.select(fn.COUNT(ReviewLog.id))
+        .where(
+            (ReviewLog.user == user_id)
+            & (ReviewLog.reviewed_at >= since)
+            & (ReviewLog.state_before == "new")
+        )
+        .scalar()
+    )
 
 
 def list_pair_ids(user_id: int) -> list[int]:
@@ -217,6 +250,13 @@ def _due(user_id: int, now: datetime):
         (WordPair.user == user_id)
         & (WordPair.due_at <= now)
         & (WordPair.state.in_(["learning", "review"]))
+        & (WordPair.suspended == False)  # noqa: E712 - SQL, not Python
+    )
+
+
+def _new(user_id: int):
+    return (
+        (WordPair.user == user_id) & (WordPair.state == "new") & (WordPair.suspended == False)  # noqa: E712 - SQL, not Python
     )
 
 
@@ -224,24 +264,45 @@ def count_due(user_id: int, now: datetime) -> int:
     return WordPair.select(fn.COUNT(WordPair.id)).where(_due(user_id, now)).scalar()
 
 
-def review_outlook(user_id: int, now: datetime) -> ReviewOutlook:
-    """Pairs, due and new cards of the user in one query (a reminder asked three before)."""
+def review_outlook(
+    user_id: int, now: datetime, new_limit: NewCardLimit | None = None
+) -> ReviewOutlook:
+    """Pairs, due and new cards of the user in one query (a reminder asked three before);
+    `new` counts only the new cards `new_limit` still allows today."""
     pairs, due, new = (
         WordPair.select(
             fn.COUNT(WordPair.id),
             fn.SUM(Case(None, [(_due(user_id, now), 1)], 0)),
-            fn.SUM(Case(None, [(WordPair.state == "new", 1)], 0)),
+            fn.SUM(Case(None, [(_new(user_id), 1)], 0)),
         )
         .where(WordPair.user == user_id)
         .tuples()
         .get()
     )
-    return ReviewOutlook(pairs=pairs, due=due or 0, new=new or 0)
+    new = new or 0
+    if new and new_limit is not None:
+        introduced = count_introduced_since(user_id, new_limit.day_start)
+        new = new_cards_allowed(introduced, new_limit.per_day, new)
+    return ReviewOutlook(pairs=pairs, due=due or 0, new=new)
 
 
 def snooze_due(user_id: int, now: datetime, until: datetime) -> int:
-    """SPEC §4.5: every due card's `due_at` moves to `until`; nothing else changes."""
-    return WordPair.update(due_at=until).where(_due(user_id, now)).execute()
+    """SPEC §4.5: every due card's `due_at` moves to `until`; nothing else changes. A card
+    FSRS schedules (its FSRS due time is its due time) moves its FSRS due time too, so it
+    stays FSRS's card; a stale FSRS memory (SM-2 graded it since) is left as it is."""
+    until_value = WordPair.fsrs_due_at.db_value(until)
+    return (
+        WordPair.update(
+            due_at=until,
+            fsrs_due_at=Case(
+                None,
+                [(WordPair.fsrs_due_at == WordPair.due_at, until_value)],
+                WordPair.fsrs_due_at,
+            ),
+        )
+        .where(_due(user_id, now))
+        .execute()
+    )
 
 
 def last_graded_at(user_id: int) -> datetime | None:

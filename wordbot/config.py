@@ -18,6 +18,7 @@ __all__ = [
     "AdminSettings",
     "ConfigError",
     "DatabaseSettings",
+    "LearningSettings",
     "LoggingSettings",
     "MetricsSettings",
     "RemindersSettings",
@@ -169,6 +170,11 @@ class SchedulerSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LearningSettings:
+    optimize_min_reviews: int = field(default=400, metadata=_check(_positive))
+
+
+@dataclass(frozen=True, slots=True)
 class ActorsSettings:
     idle_seconds: int = field(default=300, metadata=_check(_positive))
     max_live: int = field(default=2000, metadata=_check(_positive))
@@ -196,6 +202,7 @@ class Settings:
     reminders: RemindersSettings = field(default_factory=RemindersSettings)
     sessions: SessionsSettings = field(default_factory=SessionsSettings)
     scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    learning: LearningSettings = field(default_factory=LearningSettings)
     actors: ActorsSettings = field(default_factory=ActorsSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)

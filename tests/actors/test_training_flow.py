@@ -11,7 +11,7 @@ from actors.messages import HandleUpdate, Recover, SessionKey
 from actors.services import Services
 from actors.user_session import UserSession
 from storage import training
-from storage.models import Outbox, TrainingSession, WordPair
+from storage.models import Outbox, ReviewLog, TrainingSession, WordPair
 from tests.support.updates import UserUpdates, sent_prompts
 from wordbot.config import Settings
 from wordbot.effects import AnswerCallback, EditPrompt, RemoveKeyboard, SendText
@@ -59,7 +59,9 @@ def test_review_starts_a_session_of_cards_per_session_and_writes_the_row(actor, 
     assert saved.current_message_id == message_id
     assert saved.current_prompt_text == prompt.text
     assert "<tg-spoiler>" in prompt.text and "Card 1 of 5" in prompt.text
-    assert [b.text for b in prompt.keyboard[0]] == ["Again", "Hard", "Good", "Easy"]
+    labels = [b.text for b in prompt.keyboard[0]]  # a new user schedules with FSRS (SPEC §12)
+    assert labels[:3] == ["Again · 1m", "Hard · 6m", "Good · 10m"]
+    assert labels[3].startswith("Easy · ") and labels[3].endswith("d")  # fuzzed per card
 
 
 def test_getpair_is_a_one_card_session(actor, outbound):
@@ -75,7 +77,10 @@ def test_a_grade_updates_the_card_and_advances_in_storage(actor, outbound, clock
     first = row()
     old_message = grade_current(actor, outbound, "good")
     pair = WordPair.get_by_id(first.pair_ids[0])
-    assert (pair.state, pair.step, pair.last_reviewed_at) == ("learning", 1, clock.now())
+    assert (pair.state, pair.fsrs_state, pair.fsrs_step) == ("learning", "learning", 1)
+    assert pair.last_reviewed_at == clock.now()
+    (logged,) = ReviewLog.select().where(ReviewLog.pair == pair.id)
+    assert (logged.rating, logged.state_before, logged.scheduler) == (3, "new", "fsrs")
     saved = row()
     assert saved.current_index == 1 and saved.reviewed_count == 1
     assert saved.current_token != first.current_token

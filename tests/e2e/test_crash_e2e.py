@@ -12,12 +12,15 @@ import random
 import re
 import time
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 
 import pytest
 
 from tests.support.bot_process import BotProcess
 from tests.support.databases import BACKENDS
-from wordbot.domain.srs import CardSchedule, Grade, grade_card
+from wordbot.domain.fsrs_schedule import SchedulerConfig, fuzz_for, schedule_grade
+from wordbot.domain.review_log import grade_of_rating
+from wordbot.domain.srs import CardSchedule, Grade
 
 pytestmark = [pytest.mark.e2e, pytest.mark.crash]
 
@@ -35,7 +38,7 @@ ATTEMPT = re.compile(r"^(.+) — (.+) (✅|❌|👀)$")
 
 
 def _is_training_prompt(message) -> bool:
-    return any(button.text == "Good" for button in message.flat_buttons())
+    return message.find_button("Good") is not None
 
 
 def _is_game_prompt(message) -> bool:
@@ -226,23 +229,38 @@ def check_training(world, emulator, db):
                         assert GRADED.search(message.text), f"accepted press lost on {message_id}"
     assert sum(len(grades) for grades in applied.values()) >= 10
     rows = db.execute(
-        "select u.id, p.word1, p.state, p.step, p.interval_days, p.ease, p.reps, p.lapses"
+        "select u.id, p.id, p.word1, p.state, p.interval_days, p.ease, p.reps, p.lapses"
         " from word_pairs p join users u on u.id = p.user_id where u.id in (?, ?)",
         TRAINERS,
     ).fetchall()
-    now = emulator_now()
-    for user, word1, state, step, interval, ease, reps, lapses in rows:
-        card = CardSchedule()
-        for grade in applied.get((user, word1), []):
-            card = grade_card(card, grade, now)
-        assert (state, step, interval, round(ease, 2), reps, lapses) == (
+    logged: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    for pair_id, rating, reviewed_at in db.execute(
+        "select pair_id, rating, reviewed_at from review_log where user_id in (?, ?)"
+        " order by reviewed_at, id",
+        TRAINERS,
+    ).fetchall():
+        logged[pair_id].append((rating, _utc(reviewed_at)))
+    for user, pair_id, word1, state, interval, ease, reps, lapses in rows:
+        grades = [grade_of_rating(rating) for rating, _ in logged[pair_id]]
+        # every grade shown as applied is logged exactly once, and nothing else is
+        assert Counter(grades) == Counter(applied.get((user, word1), [])), (user, word1)
+        card = CardSchedule()  # new users schedule with FSRS (SPEC §12): replay the log
+        for grade, (_, at) in zip(grades, logged[pair_id], strict=True):
+            card = schedule_grade(card, grade, at, SchedulerConfig(), fuzz_for(pair_id, card))
+        assert (state, interval, round(ease, 2), reps, lapses) == (
             card.state.value,
-            card.step,
             card.interval_days,
             round(card.ease, 2),
             card.reps,
             card.lapses,
-        ), (user, word1, applied.get((user, word1)))
+        ), (user, word1, grades)
+
+
+def _utc(value) -> datetime:
+    """A timestamp as either backend's driver returns it (SQLite: text), as aware UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
 
 
 def check_game(world, emulator, db):
@@ -271,9 +289,3 @@ def check_game(world, emulator, db):
     assert replaced == 0
     assert (stats[0] + live[0], stats[1] + live[1]) == (correct, attempted)
     assert attempted >= 5
-
-
-def emulator_now():
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)

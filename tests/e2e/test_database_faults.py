@@ -10,6 +10,7 @@ import secrets
 import subprocess
 import sys
 import time
+from datetime import UTC
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -18,6 +19,8 @@ from tests.support.bot_process import E2E_TOKEN, BotProcess
 from tests.support.chat_steps import next_prompt, press_and_see_edit
 from tests.support.databases import POSTGRES_SKIP_REASON, POSTGRES_URL
 from tests.support.tcp_proxy import TcpProxy
+from wordbot.domain.fsrs_schedule import SchedulerConfig, fuzz_for, schedule_grade
+from wordbot.domain.srs import CardSchedule, Grade
 
 pytestmark = [
     pytest.mark.e2e,
@@ -29,11 +32,20 @@ USER = 3003
 WAIT = 15.0
 SORRY = "Something went wrong, please try again."
 PAIRS = {"alpha": "uno", "beta": "dos", "gamma": "tres"}
-# What Easy does to a new card (SPEC §4.4): (state, step, interval_days, reps)
-EASY_ON_NEW = ("review", 0, 4, 1)
 PAIR_COLUMNS = (
-    "word1, word2, state, step, interval_days, reps, lapses, ease, due_at, last_reviewed_at"
+    "word1, word2, state, step, interval_days, reps, lapses, ease, due_at, last_reviewed_at, id"
 )
+
+
+def easy_on_new(row) -> tuple:
+    """What Easy does to a new card of a new (FSRS, SPEC §12) user, graded when the row says:
+    (state, step, interval_days, reps); the interval carries the card's own fuzz."""
+    new = CardSchedule()
+    reviewed_at, pair_id = row[-2].replace(tzinfo=UTC), row[-1]
+    after = schedule_grade(new, Grade.EASY, reviewed_at, SchedulerConfig(), fuzz_for(pair_id, new))
+    return (after.state.value, after.step, after.interval_days, after.reps)
+
+
 SESSION_COLUMNS = "pair_ids, current_index, current_token, reviewed_count, kind"
 
 
@@ -225,7 +237,7 @@ def test_an_action_during_an_outage_waits_unconfirmed_and_is_applied_once_it_is_
     bot.wait_until_idle()
     pairs, _ = rows(admin, schema)
     if action == "grade":
-        assert pairs[word_of(current)][1:5] == EASY_ON_NEW
+        assert pairs[word_of(current)][1:5] == easy_on_new(pairs[word_of(current)])
     assert ("omega" in pairs) is (action == "/add omega, fin")
     assert SORRY not in [m.text for m in chat.history()]
 
@@ -241,7 +253,7 @@ def test_a_database_restart_between_actions_goes_unnoticed(
     assert edited.text.endswith("→ Easy")
     bot.wait_until_idle()
     pairs, _ = rows(admin, schema)
-    assert pairs[word_of(current)][1:5] == EASY_ON_NEW
+    assert pairs[word_of(current)][1:5] == easy_on_new(pairs[word_of(current)])
     assert SORRY not in [m.text for m in chat.history()]
     assert SORRY not in [answer.text for answer in chat.callback_answers()]
 
@@ -278,7 +290,7 @@ def test_actions_during_an_outage_are_applied_in_order_once_it_is_back(
     after_pairs, after_sessions = rows(admin, schema)
     graded = word_of(current)
     assert after_pairs["delta"][:6] == ("cuatro", "new", 0, 0, 0, 0)
-    assert after_pairs[graded][1:5] == EASY_ON_NEW
+    assert after_pairs[graded][1:5] == easy_on_new(after_pairs[graded])
     for word in PAIRS.keys() - {graded}:
         assert after_pairs[word] == before_pairs[word], word
     pair_ids, index, _token, reviewed, kind = before_sessions[0]

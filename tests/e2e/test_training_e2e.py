@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from tests.support.chat_steps import WAIT, add_pairs, next_prompt, press_and_see_edit
 from tests.support.databases import BACKENDS
+from wordbot.domain.fsrs_schedule import SchedulerConfig, fuzz_for, schedule_grade
+from wordbot.domain.srs import CardSchedule, Grade
 
 pytestmark = pytest.mark.e2e
 
 USER = 2002
 PAIRS = {f"word{n}": f"slovo{n}" for n in range(5)}
-# What each grade does to a new card (SPEC §4.4): (state, step, interval_days, reps)
-EXPECTED = {
-    "Again": ("learning", 0, 0, 0),
-    "Hard": ("learning", 0, 0, 0),
-    "Good": ("learning", 1, 0, 0),
-    "Easy": ("review", 0, 4, 1),
-}
+
+
+def expected(label, row):
+    """What a grade does to a new card of a new (FSRS, SPEC §12) user, graded when the row
+    says: (state, step, interval_days, reps); Easy's interval carries the card's own fuzz."""
+    *_, reviewed_at, pair_id = row
+    new = CardSchedule()
+    after = schedule_grade(
+        new, Grade(label.lower()), _utc(reviewed_at), SchedulerConfig(), fuzz_for(pair_id, new)
+    )
+    return (after.state.value, after.step, after.interval_days, after.reps)
+
+
+def _utc(value) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
 
 
 @pytest.fixture
@@ -45,11 +58,11 @@ def grade(chat, prompt, label):
 def srs_rows(e2e_database):
     with e2e_database.connect() as db:
         rows = db.execute(
-            "select word1, state, step, interval_days, reps, last_reviewed_at from word_pairs"
+            "select word1, state, step, interval_days, reps, last_reviewed_at, id from word_pairs"
         ).fetchall()
     return {
-        word: (state, step, interval, reps, reviewed)
-        for word, state, step, interval, reps, reviewed in rows
+        word: (state, step, interval, reps, reviewed, pair_id)
+        for word, state, step, interval, reps, reviewed, pair_id in rows
     }
 
 
@@ -84,7 +97,7 @@ def test_kill_between_grades_then_press_the_pre_restart_prompt(emulator, bot, ch
     bot.wait_until_idle()  # the last press is fully handled
     rows = srs_rows(e2e_database)
     for word, label in pressed.items():
-        assert rows[word][:4] == EXPECTED[label], word
+        assert rows[word][:4] == expected(label, rows[word]), word
         assert rows[word][4] is not None
     with e2e_database.connect() as db:
         assert db.execute("select count(*) from training_sessions").fetchone() == (0,)
@@ -116,8 +129,8 @@ def test_review_after_a_kill_resumes_the_same_card(emulator, bot, chat, e2e_data
     assert word_of(nxt) not in {word_of(first), word_of(current)}
     bot.wait_until_idle()
     rows = srs_rows(e2e_database)
-    assert rows[word_of(first)][:4] == EXPECTED["Good"]
-    assert rows[word_of(current)][:4] == EXPECTED["Easy"]
+    assert rows[word_of(first)][:4] == expected("Good", rows[word_of(first)])
+    assert rows[word_of(current)][:4] == expected("Easy", rows[word_of(current)])
     assert sum(1 for row in rows.values() if row[4] is not None) == 2
 
 
@@ -165,7 +178,7 @@ def test_kill_after_commit_before_sending_redelivers_without_applying_twice(
     assert "Card 2 of 5" in second.text
     bot.wait_until_idle()
     rows = srs_rows(e2e_database)
-    assert rows[word_of(prompt)][:4] == EXPECTED["Easy"]
+    assert rows[word_of(prompt)][:4] == expected("Easy", rows[word_of(prompt)])
     assert sum(1 for row in rows.values() if row[4] is not None) == 1
     with e2e_database.connect() as db:
         assert db.execute(

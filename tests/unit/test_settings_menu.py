@@ -33,7 +33,7 @@ from wordbot.rendering.settings import (
 DEFAULTS = LearnerSettings()
 SLOT_TIMES = {Slot.MORNING: "08:00", Slot.AFTERNOON: "13:00", Slot.EVENING: "20:00"}
 TOKEN = "Ab3_-xYz"
-OPEN_SCREENS = [Screen.HOME, Screen.CARDS, Screen.REMINDERS, Screen.TIMEZONE]
+OPEN_SCREENS = [Screen.HOME, Screen.CARDS, Screen.REMINDERS, Screen.TIMEZONE, Screen.LEARNING]
 ALL_ACTIONS = [action.value for action in Action]
 
 
@@ -92,12 +92,24 @@ def test_settings_are_taken_from_a_learner_field_by_field() -> None:
 # --- which actions each screen accepts ------------------------------------------------------
 
 VALID = {
-    Screen.HOME: {"cards", "reminders", "timezone", "language", "close", "noop"},
+    Screen.HOME: {"cards", "reminders", "timezone", "language", "learning", "close", "noop"},
     Screen.CARDS: {"home", "noop", "dec", "inc", "set1", "set2", "set3", "set5", "set10"},
     Screen.REMINDERS: {"home", "noop", "tgl_morning", "tgl_afternoon", "tgl_evening", "addtime"},
     Screen.TIMEZONE: {"home", "noop", "tzdec", "tzinc"},
     Screen.LANGUAGE: {"home", "noop", "lang_en", "lang_ru"},
     Screen.ADD_TIME: {"reminders", "noop"},
+    Screen.LEARNING: {
+        "home",
+        "noop",
+        "sched_fsrs",
+        "sched_sm2",
+        "retdec",
+        "retinc",
+        "newdec",
+        "newinc",
+        "newdec5",
+        "newinc5",
+    },
     Screen.CLOSED: set(),
 }
 
@@ -406,8 +418,8 @@ def _actions(settings: LearnerSettings, screen: Screen) -> list[list[str]]:
         (
             Screen.HOME,
             DEFAULTS,
-            [["Cards", "Reminders", "Timezone"], ["Close"]],
-            [["cards", "reminders", "timezone"], ["close"]],
+            [["Cards", "Reminders", "Timezone"], ["Learning", "Close"]],
+            [["cards", "reminders", "timezone"], ["learning", "close"]],
         ),
         (
             Screen.CARDS,

@@ -88,6 +88,9 @@ def decide_settings_press(
             "reminder_afternoon": settings.afternoon,
             "reminder_evening": settings.evening,
             "timezone_offset_hours": settings.timezone_offset_hours,
+            "scheduler": settings.scheduler,
+            "desired_retention": settings.desired_retention,
+            "new_cards_per_day": settings.new_cards_per_day,
         }
         chosen["next_reminder_at"] = next_reminder_at(replace(learner, **chosen), rules, moment.now)
         changes.update(chosen)

@@ -4,16 +4,26 @@ Pure: the snapshot holds the session and its cards, `Moment` the time, randomnes
 tokens. A press counts only for the current token on the current prompt message; a stale
 press carrying the current token on another message is a copy sent before a crash kept its
 id from being recorded, and loses its buttons.
+
+A grade goes through the learner's scheduler (SPEC §12, `fsrs_schedule.decide_grade`): the
+card's new schedule and its review_log row are written together, and the grade that makes a
+card a leech tells the user once. Decisions where the SPEC is silent:
+* `prompt_open_ms` is the time since the session last moved (the prompt was made or sent
+  again then); a clock that went backwards gives None.
+* The leech message names the card's first word, after the graded prompt's edit.
+* Grade buttons are labelled with the intervals as of when the prompt is sent; the grade
+  itself is decided at the press (FSRS's intervals grow a little with the time waited).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from wordbot.callback_data import CallbackData
 from wordbot.decide.transition import (
+    AddReview,
     DeleteTraining,
     Moment,
     Prompt,
@@ -24,7 +34,10 @@ from wordbot.decide.transition import (
     SnoozeDue,
     Transition,
 )
-from wordbot.domain.srs import Grade, grade_card
+from wordbot.domain import fsrs_schedule
+from wordbot.domain.fsrs_schedule import SchedulerConfig, SchedulerKind, fuzz_for
+from wordbot.domain.learner import Learner
+from wordbot.domain.srs import Grade
 from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
 from wordbot.effects import AnswerCallback, EditPrompt, Effect, RemoveKeyboard, SendText
 from wordbot.rendering import training as texts
@@ -38,6 +51,7 @@ __all__ = [
     "new_session",
     "offers_snooze",
     "owed_training_prompt",
+    "scheduler_config",
     "stale_press",
 ]
 
@@ -132,7 +146,20 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
     )
     writes = []
     if card is not None:  # None: the pair was deleted meanwhile, the session just moves on
-        writes.append(SaveCard(card.pair_id, grade_card(card.schedule, grade, now)))
+        decided = fsrs_schedule.decide_grade(
+            card.schedule,
+            grade,
+            now,
+            scheduler_config(snapshot.learner),
+            user_id=snapshot.learner.user_id,
+            pair_id=card.pair_id,
+            fuzz=fuzz_for(card.pair_id, card.schedule),
+            prompt_open_ms=_prompt_open_ms(session, now),
+        )
+        writes.append(SaveCard(card.pair_id, decided.schedule))
+        writes.append(AddReview(decided.review))
+        if decided.suspended_now:
+            owed.append(SendText(session.chat_id, texts.leech_suspended(card.word1)))
     if next_session is None:
         writes.append(DeleteTraining())
         if session.reviewed_count + 1 > 1:
@@ -171,13 +198,41 @@ def decide_expire(snapshot: Snapshot) -> Transition:
     return Transition(writes=(DeleteTraining(),), owed=owed)
 
 
-def owed_training_prompt(session: TrainingSession | None) -> Prompt | None:
-    """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts."""
+def owed_training_prompt(
+    session: TrainingSession | None,
+    card: Card | None = None,
+    config: SchedulerConfig | None = None,
+    now: datetime | None = None,
+) -> Prompt | None:
+    """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts.
+    With the current card, the learner's scheduler and the time, each grade button shows the
+    interval it would give ("Good · 3d", SPEC §12)."""
     if session is None or session.current_message_id is not None:
         return None
-    keyboard = texts.grade_keyboard(session.current_token, snooze=offers_snooze(session))
+    snooze = offers_snooze(session)
+    if card is not None and config is not None and now is not None:
+        intervals = fsrs_schedule.preview_intervals(
+            card.schedule, now, config, fuzz_for(card.pair_id, card.schedule)
+        )
+        keyboard = texts.labelled_grade_keyboard(session.current_token, intervals, snooze=snooze)
+    else:
+        keyboard = texts.grade_keyboard(session.current_token, snooze=snooze)
     message = SendText(session.chat_id, session.current_prompt_text, keyboard)
     return Prompt(PromptTarget.TRAINING, session.current_token, message)
+
+
+def scheduler_config(learner: Learner) -> SchedulerConfig:
+    """How the learner's cards are scheduled (SPEC §12)."""
+    return SchedulerConfig(
+        kind=SchedulerKind(learner.scheduler),
+        desired_retention=learner.desired_retention,
+        parameters=learner.fsrs_parameters,
+    )
+
+
+def _prompt_open_ms(session: TrainingSession, now: datetime) -> int | None:
+    opened = now - session.last_activity_at
+    return None if opened < timedelta(0) else int(opened.total_seconds() * 1000)
 
 
 def offers_snooze(session: TrainingSession) -> bool:

@@ -18,12 +18,14 @@ from wordbot.domain.game import GameScore
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.pairs import PairInput
+from wordbot.domain.review_log import ReviewLogEntry
 from wordbot.domain.slots import SlotTimes
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
 from wordbot.effects import AnswerCallback, Effect, SendText
 
 __all__ = [
+    "AddReview",
     "ClearVocabulary",
     "DeleteGame",
     "DeleteTraining",
@@ -98,6 +100,13 @@ class SaveCard:
 
 
 @dataclass(frozen=True, slots=True)
+class AddReview:
+    """A grade's review_log row (SPEC §12), written with the grade's card."""
+
+    entry: ReviewLogEntry
+
+
+@dataclass(frozen=True, slots=True)
 class StartGame:
     """A new game: its statistics row is opened and its id put on the session."""
 
@@ -147,6 +156,7 @@ Write = (
     SaveTraining
     | DeleteTraining
     | SaveCard
+    | AddReview
     | StartGame
     | SaveGame
     | DeleteGame

@@ -35,6 +35,15 @@ class Learner:
     timezone: str = "UTC"  # SPEC §15: an IANA name
     reminder_times: tuple[ReminderTime, ...] | None = None  # None: the configured slots
     language: str | None = None  # "en"/"ru"; None until first contact sets it
+    # SPEC §12: the user's scheduler ("fsrs"/"sm2"), FSRS's target, the daily new-card limit,
+    # and personal FSRS-6 weights (None: the defaults) with when and on how many reviews
+    # they were fitted.
+    scheduler: str = "fsrs"
+    desired_retention: float = 0.9
+    new_cards_per_day: int = 20
+    fsrs_parameters: tuple[float, ...] | None = None
+    fitted_at: datetime | None = None
+    fitted_on_reviews: int | None = None
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -10,9 +10,11 @@ Decisions where the SPEC is silent:
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 
-__all__ = ["DEFAULT_NEW_CARDS_PER_DAY", "new_cards_allowed", "user_day"]
+from wordbot.domain.learner import Learner
+
+__all__ = ["DEFAULT_NEW_CARDS_PER_DAY", "learner_zone", "new_cards_allowed", "user_day"]
 
 DEFAULT_NEW_CARDS_PER_DAY = 20
 
@@ -25,6 +27,12 @@ def user_day(now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
     start = datetime.combine(local_day, time(), tzinfo=zone)
     end = datetime.combine(local_day + timedelta(days=1), time(), tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def learner_zone(learner: Learner) -> tzinfo:
+    """The zone whose midnight starts the learner's day: for now the whole-hour offset of
+    /settings (SPEC §8); the one place to change when days follow the IANA zone (§15)."""
+    return timezone(timedelta(hours=learner.timezone_offset_hours))
 
 
 def new_cards_allowed(introduced_today: int, new_cards_per_day: int, wanted: int) -> int:

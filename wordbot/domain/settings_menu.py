@@ -31,6 +31,12 @@ SPEC §15 screens (the integrator switches the rendering to `menu_text`/`menu_ke
   Reminders. With five times `addtime` is refused with a notice. A stale time is refused.
 * The old slot toggles and ±1 hour actions stay valid until the actors are rewired; they
   change the old fields only.
+
+SPEC §12 screen, Learning (`learning` from Home): `sched_fsrs`/`sched_sm2` choose the
+scheduler; `retdec`/`retinc` move desired retention by 0.01 within 0.80–0.97; `newdec`/`newinc`
+move new cards per day by 1 and `newdec5`/`newinc5` by 5 within 0–100. A step that would leave
+the range is refused with a notice and changes nothing (a 5-step is not clipped to the limit).
+Retention is kept at two decimals.
 """
 
 from __future__ import annotations
@@ -60,6 +66,14 @@ __all__ = [
     "CARDS_MAX",
     "CARDS_MIN",
     "CARDS_PRESETS",
+    "NEW_CARDS_MAX",
+    "NEW_CARDS_MIN",
+    "NOTICE_NEW_CARDS_MAX",
+    "NOTICE_NEW_CARDS_MIN",
+    "NOTICE_RETENTION_MAX",
+    "NOTICE_RETENTION_MIN",
+    "RETENTION_MAX",
+    "RETENTION_MIN",
     "NOTICE_CARDS_MAX",
     "NOTICE_CARDS_MIN",
     "NOTICE_TOO_MANY_TIMES",
@@ -86,6 +100,8 @@ __all__ = [
 CARDS_MIN, CARDS_MAX = 1, 20
 CARDS_PRESETS = (1, 2, 3, 5, 10)
 TZ_MIN, TZ_MAX = -12, 14
+RETENTION_MIN, RETENTION_MAX = 0.80, 0.97
+NEW_CARDS_MIN, NEW_CARDS_MAX = 0, 100
 
 
 class Screen(StrEnum):
@@ -95,6 +111,7 @@ class Screen(StrEnum):
     TIMEZONE = "timezone"
     LANGUAGE = "language"
     ADD_TIME = "add_time"
+    LEARNING = "learning"
     CLOSED = "closed"
 
 
@@ -123,6 +140,15 @@ class Action(StrEnum):
     LANG_EN = "lang_en"
     LANG_RU = "lang_ru"
     ADD_TIME = "addtime"
+    LEARNING = "learning"
+    SCHED_FSRS = "sched_fsrs"
+    SCHED_SM2 = "sched_sm2"
+    RET_DEC = "retdec"
+    RET_INC = "retinc"
+    NEW_DEC = "newdec"
+    NEW_INC = "newinc"
+    NEW_DEC_5 = "newdec5"
+    NEW_INC_5 = "newinc5"
 
 
 class ZoneRefusal(StrEnum):
@@ -147,6 +173,9 @@ class LearnerSettings:
     zone: str = "UTC"  # SPEC §15: an IANA name
     reminder_times: tuple[ReminderTime, ...] = _DEFAULT_TIMES
     language: str = "en"
+    scheduler: str = "fsrs"  # SPEC §12: "fsrs" or "sm2"
+    desired_retention: float = 0.9
+    new_cards_per_day: int = 20
 
     @classmethod
     def from_learner(cls, learner: Learner, slot_times: SlotTimes | None = None) -> LearnerSettings:
@@ -169,6 +198,9 @@ class LearnerSettings:
             zone=learner.timezone,
             reminder_times=tuple(times),
             language=learner.language or "en",
+            scheduler=learner.scheduler,
+            desired_retention=learner.desired_retention,
+            new_cards_per_day=learner.new_cards_per_day,
         )
 
     def reminder_on(self, slot: Slot) -> bool:
@@ -209,18 +241,31 @@ _OPENS = {
     Action.TIMEZONE: Screen.TIMEZONE,
     Action.LANGUAGE: Screen.LANGUAGE,
     Action.ADD_TIME: Screen.ADD_TIME,
+    Action.LEARNING: Screen.LEARNING,
 }
 _LANGUAGES = {Action.LANG_EN: "en", Action.LANG_RU: "ru"}
+_SCHEDULERS = {Action.SCHED_FSRS: "fsrs", Action.SCHED_SM2: "sm2"}
+_NEW_CARD_STEPS = {Action.NEW_DEC: -1, Action.NEW_INC: 1, Action.NEW_DEC_5: -5, Action.NEW_INC_5: 5}
 
 _VALID = {
     Screen.HOME: frozenset(
-        {Action.CARDS, Action.REMINDERS, Action.TIMEZONE, Action.LANGUAGE, Action.CLOSE}
+        {
+            Action.CARDS,
+            Action.REMINDERS,
+            Action.TIMEZONE,
+            Action.LANGUAGE,
+            Action.LEARNING,
+            Action.CLOSE,
+        }
     ),
     Screen.CARDS: frozenset({Action.HOME, Action.DEC, Action.INC, *_PRESETS}),
     Screen.REMINDERS: frozenset({Action.HOME, Action.ADD_TIME, *_TOGGLES}),
     Screen.TIMEZONE: frozenset({Action.HOME, Action.TZ_DEC, Action.TZ_INC}),
     Screen.LANGUAGE: frozenset({Action.HOME, *_LANGUAGES}),
     Screen.ADD_TIME: frozenset({Action.REMINDERS}),
+    Screen.LEARNING: frozenset(
+        {Action.HOME, Action.RET_DEC, Action.RET_INC, *_SCHEDULERS, *_NEW_CARD_STEPS}
+    ),
     Screen.CLOSED: frozenset(),
 }
 
@@ -232,6 +277,10 @@ NOTICE_CARDS_MAX = f"At most {CARDS_MAX} cards per session."
 NOTICE_TZ_MIN = f"UTC−{-TZ_MIN} is the lowest offset."
 NOTICE_TZ_MAX = f"UTC+{TZ_MAX} is the highest offset."
 NOTICE_TOO_MANY_TIMES = f"At most {MAX_REMINDER_TIMES} reminder times."
+NOTICE_RETENTION_MIN = "Desired retention is at least 80%."
+NOTICE_RETENTION_MAX = "Desired retention is at most 97%."
+NOTICE_NEW_CARDS_MIN = "New cards per day cannot go below 0."
+NOTICE_NEW_CARDS_MAX = "At most 100 new cards per day."
 
 
 def preset_action(count: int) -> Action:
@@ -284,6 +333,12 @@ def apply_button(settings: LearnerSettings, screen: Screen, action: str) -> Menu
         return _stay(settings, _OPENS[pressed])
     if pressed in _LANGUAGES:
         return _change(settings, replace(settings, language=_LANGUAGES[pressed]), screen)
+    if pressed in _SCHEDULERS:
+        return _change(settings, replace(settings, scheduler=_SCHEDULERS[pressed]), screen)
+    if pressed in (Action.RET_DEC, Action.RET_INC):
+        return _step_retention(settings, screen, -1 if pressed is Action.RET_DEC else 1)
+    if pressed in _NEW_CARD_STEPS:
+        return _step_new_cards(settings, screen, _NEW_CARD_STEPS[pressed])
     if pressed in _PRESETS:
         return _change(settings, replace(settings, cards_per_session=_PRESETS[pressed]), screen)
     if pressed in _TOGGLES:
@@ -371,6 +426,26 @@ def _step(settings: LearnerSettings, screen: Screen, pressed: Action) -> MenuRes
             delta = -1 if pressed is Action.TZ_DEC else 1
             return _change(settings, replace(settings, timezone_offset_hours=hours + delta), screen)
     raise AssertionError(f"unhandled settings action {pressed!r}")
+
+
+def _step_retention(settings: LearnerSettings, screen: Screen, hundredths: int) -> MenuResult:
+    """Desired retention ± 0.01, refused with a notice beyond 0.80–0.97."""
+    after = round(round(settings.desired_retention * 100) + hundredths) / 100
+    if after < RETENTION_MIN:
+        return _refuse(settings, screen, NOTICE_RETENTION_MIN)
+    if after > RETENTION_MAX:
+        return _refuse(settings, screen, NOTICE_RETENTION_MAX)
+    return _change(settings, replace(settings, desired_retention=after), screen)
+
+
+def _step_new_cards(settings: LearnerSettings, screen: Screen, delta: int) -> MenuResult:
+    """New cards per day ± `delta`, refused with a notice beyond 0–100."""
+    after = settings.new_cards_per_day + delta
+    if after < NEW_CARDS_MIN:
+        return _refuse(settings, screen, NOTICE_NEW_CARDS_MIN)
+    if after > NEW_CARDS_MAX:
+        return _refuse(settings, screen, NOTICE_NEW_CARDS_MAX)
+    return _change(settings, replace(settings, new_cards_per_day=after), screen)
 
 
 def _stay(settings: LearnerSettings, screen: Screen) -> MenuResult:

@@ -58,13 +58,18 @@ class BotMessage:
         return [button for row in self.buttons for button in row]
 
     def find_button(self, label: str) -> Button | None:
-        """The button whose text (first) or callback_data equals `label`."""
+        """The button whose text (first) or callback_data equals `label`, or else whose text
+        starts with `label` and " · " (a grade button with its interval: "Good" finds
+        "Good · 3d")."""
         buttons = self.flat_buttons()
         for button in buttons:
             if button.text == label:
                 return button
         for button in buttons:
             if button.callback_data == label:
+                return button
+        for button in buttons:
+            if button.text.startswith(f"{label} · "):
                 return button
         return None
 

@@ -15,11 +15,19 @@ from wordbot.domain.settings_menu import (
     CARDS_MAX,
     CARDS_MIN,
     CARDS_PRESETS,
+    NEW_CARDS_MAX,
+    NEW_CARDS_MIN,
     NOTICE_CARDS_MAX,
     NOTICE_CARDS_MIN,
+    NOTICE_NEW_CARDS_MAX,
+    NOTICE_NEW_CARDS_MIN,
+    NOTICE_RETENTION_MAX,
+    NOTICE_RETENTION_MIN,
     NOTICE_TOO_MANY_TIMES,
     NOTICE_TZ_MAX,
     NOTICE_TZ_MIN,
+    RETENTION_MAX,
+    RETENTION_MIN,
     TZ_MAX,
     TZ_MIN,
     Action,
@@ -101,6 +109,8 @@ def settings_text(
                 "Your offset from UTC in hours ({lowest} to {highest}); reminders follow it.",
                 lang,
             ).format(zone=zone, lowest=utc_offset(TZ_MIN), highest=utc_offset(TZ_MAX))
+        case Screen.LEARNING:
+            return _learning_text(settings, lang)
         case Screen.CLOSED:
             return _closed_text(lang)
     raise ValueError(f"unknown settings screen {screen!r}")
@@ -123,10 +133,15 @@ def settings_keyboard(
                     _button(_("Reminders", lang), Action.REMINDERS, token),
                     _button(_("Timezone", lang), Action.TIMEZONE, token),
                 ),
-                (_button(_("Close", lang), Action.CLOSE, token),),
+                (
+                    _button(_("Learning", lang), Action.LEARNING, token),
+                    _button(_("Close", lang), Action.CLOSE, token),
+                ),
             )
         case Screen.CARDS:
             return _cards_keyboard(settings, token, lang)
+        case Screen.LEARNING:
+            return _learning_keyboard(settings, token, lang)
         case Screen.REMINDERS:
             return (
                 *(
@@ -208,6 +223,8 @@ def menu_text(
             text = _("<b>Language: {language}</b>\nChoose the language I speak.", lang).format(
                 language=LANGUAGE_NAMES.get(settings.language, settings.language)
             )
+        case Screen.LEARNING:
+            text = _learning_text(settings, lang)
         case Screen.CLOSED:
             return _closed_text(lang)
         case _:
@@ -238,10 +255,15 @@ def menu_keyboard(
                     _button(_("Timezone", lang), Action.TIMEZONE, token),
                     _button(_("Language", lang), Action.LANGUAGE, token),
                 ),
-                (_button(_("Close", lang), Action.CLOSE, token),),
+                (
+                    _button(_("Learning", lang), Action.LEARNING, token),
+                    _button(_("Close", lang), Action.CLOSE, token),
+                ),
             )
         case Screen.CARDS:
             return _cards_keyboard(settings, token, lang)
+        case Screen.LEARNING:
+            return _learning_keyboard(settings, token, lang)
         case Screen.REMINDERS:
             rows: list[tuple[Button, ...]] = [
                 (
@@ -310,6 +332,23 @@ def settings_notice(notice: str | None, *, lang: str = "en") -> str | None:
             return _("{offset} is the highest offset.", lang).format(offset=utc_offset(TZ_MAX))
         case _ if notice == NOTICE_TOO_MANY_TIMES:
             return _too_many_times(lang)
+        case _ if notice == NOTICE_RETENTION_MIN:
+            return _("Desired retention is at least {percent}%.", lang).format(
+                percent=_percent(RETENTION_MIN)
+            )
+        case _ if notice == NOTICE_RETENTION_MAX:
+            return _("Desired retention is at most {percent}%.", lang).format(
+                percent=_percent(RETENTION_MAX)
+            )
+        case _ if notice == NOTICE_NEW_CARDS_MIN:
+            return _("New cards per day cannot go below {count}.", lang).format(count=NEW_CARDS_MIN)
+        case _ if notice == NOTICE_NEW_CARDS_MAX:
+            return ngettext(
+                "At most {count} new card per day.",
+                "At most {count} new cards per day.",
+                NEW_CARDS_MAX,
+                lang,
+            ).format(count=NEW_CARDS_MAX)
     return _(notice, lang)
 
 
@@ -360,6 +399,64 @@ def _cards_text(cards: int, lang: str) -> str:
         "<b>Cards per session: {cards}</b>\nHow many cards one review session shows ({low}–{high}).",
         lang,
     ).format(cards=cards, low=CARDS_MIN, high=CARDS_MAX)
+
+
+_SCHEDULER_NAMES = {"fsrs": "FSRS", "sm2": "SM-2"}
+
+
+def _percent(retention: float) -> int:
+    return round(retention * 100)
+
+
+def _learning_text(settings: LearnerSettings, lang: str) -> str:
+    """SPEC §12: the scheduler, desired retention and new cards per day."""
+    return _(
+        "<b>Learning</b>\n"
+        "Scheduler: {scheduler}\n"
+        "Desired retention: {retention}%\n"
+        "New cards per day: {new}\n\n"
+        "FSRS times each review so you still remember the word with the retention you choose "
+        "({low}–{high}%): higher means more reviews. SM-2 is the classic schedule.",
+        lang,
+    ).format(
+        scheduler=_SCHEDULER_NAMES.get(settings.scheduler, settings.scheduler),
+        retention=_percent(settings.desired_retention),
+        new=settings.new_cards_per_day,
+        low=_percent(RETENTION_MIN),
+        high=_percent(RETENTION_MAX),
+    )
+
+
+def _learning_keyboard(settings: LearnerSettings, token: str, lang: str) -> Keyboard:
+    return (
+        tuple(
+            _button(_marked(name, code == settings.scheduler), Action(f"sched_{code}"), token)
+            for code, name in _SCHEDULER_NAMES.items()
+        ),
+        (
+            _button(f"{_MINUS}1%", Action.RET_DEC, token),
+            _button(
+                _("Retention {percent}%", lang).format(
+                    percent=_percent(settings.desired_retention)
+                ),
+                Action.NOOP,
+                token,
+            ),
+            _button("+1%", Action.RET_INC, token),
+        ),
+        (
+            _button(f"{_MINUS}5", Action.NEW_DEC_5, token),
+            _button(f"{_MINUS}1", Action.NEW_DEC, token),
+            _button(
+                _("{count} new/day", lang).format(count=settings.new_cards_per_day),
+                Action.NOOP,
+                token,
+            ),
+            _button("+1", Action.NEW_INC, token),
+            _button("+5", Action.NEW_INC_5, token),
+        ),
+        _back_row(token, lang),
+    )
 
 
 def _closed_text(lang: str) -> str:

@@ -9,6 +9,7 @@ from peewee import fn
 
 from storage.models import User
 from wordbot.domain.learner import Learner
+from wordbot.domain.reminder_times import times_from_json, times_to_json
 
 __all__ = [
     "DueReminder",
@@ -42,6 +43,9 @@ def _to_learner(row: User) -> Learner:
         settings_message_id=row.settings_message_id,
         settings_screen=row.settings_screen,
         confirm_until=row.confirm_until,
+        timezone=row.timezone or "UTC",
+        reminder_times=times_from_json(row.reminder_times),
+        language=row.language,
     )
 
 
@@ -50,17 +54,25 @@ def load_learner(user_id: int) -> Learner | None:
     return None if row is None else _to_learner(row)
 
 
-def ensure_learner(user_id: int, chat_id: int, now: datetime) -> Learner:
-    """The learner's row, created with default settings on first contact."""
+def ensure_learner(
+    user_id: int, chat_id: int, now: datetime, language: str | None = None
+) -> Learner:
+    """The learner's row, created with default settings on first contact. `language` (from
+    Telegram's language_code) is set on first contact, and on a row that has none yet."""
     row = User.get_or_none(User.id == user_id)
     if row is None:
         User.insert(
-            id=user_id, chat_id=chat_id, created_at=now, updated_at=now
+            id=user_id, chat_id=chat_id, created_at=now, updated_at=now, language=language
         ).on_conflict_ignore().execute()
         row = User.get_by_id(user_id)
-    elif row.chat_id != chat_id:
-        User.update(chat_id=chat_id, updated_at=now).where(User.id == user_id).execute()
-        row.chat_id = chat_id
+    else:
+        changes = {}
+        if row.chat_id != chat_id:
+            changes["chat_id"] = row.chat_id = chat_id
+        if row.language is None and language is not None:  # a learner from before languages
+            changes["language"] = row.language = language
+        if changes:
+            User.update(**changes, updated_at=now).where(User.id == user_id).execute()
     return _to_learner(row)
 
 
@@ -70,6 +82,8 @@ def count_learners() -> int:
 
 def update_learner(user_id: int, now: datetime, **changes) -> None:
     """Write the given Learner fields (same names as the columns) of one user."""
+    if changes.get("reminder_times") is not None:
+        changes["reminder_times"] = times_to_json(changes["reminder_times"])
     changes["updated_at"] = now
     User.update(**changes).where(User.id == user_id).execute()
 

@@ -60,7 +60,7 @@ def new_session(
         current_index=0,
         current_token=moment.new_token(),
         current_message_id=None,
-        current_prompt_text=_prompt_text(candidates[0], 0, len(pair_ids), moment),
+        current_prompt_text=_prompt_text(candidates[0], 0, len(pair_ids), moment, snapshot.lang),
         kind=kind,
         reviewed_count=0,
         last_activity_at=now,
@@ -84,7 +84,7 @@ def decide_start_or_resume(
     started = new_session(snapshot, kind, candidates, moment)
     if started is None:
         chat_id = snapshot.learner.chat_id
-        return Transition(owed=(SendText(chat_id, texts.nothing_to_review()),))
+        return Transition(owed=(SendText(chat_id, texts.nothing_to_review(lang=snapshot.lang)),))
     return Transition(writes=(SaveTraining(started),))
 
 
@@ -92,15 +92,15 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
     """A grade or snooze button of training."""
     session = snapshot.training
     if not _is_current(session, press, data):
-        return stale_press(press, data, session)
+        return stale_press(press, data, session, lang=snapshot.lang)
     if data.action in SNOOZE_DAYS:
         if not offers_snooze(session):
-            return stale_press(press, data, session)
-        return _snooze(session, press, SNOOZE_DAYS[data.action], moment)
+            return stale_press(press, data, session, lang=snapshot.lang)
+        return _snooze(session, press, SNOOZE_DAYS[data.action], moment, snapshot.lang)
     try:
         grade = Grade(data.action)
     except ValueError:
-        return stale_press(press, data, session)
+        return stale_press(press, data, session, lang=snapshot.lang)
     now = moment.now
     cards = snapshot.cards
     card = cards.get(session.current_pair_id)
@@ -116,13 +116,15 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
         EditPrompt(
             session.chat_id,
             press.message_id,
-            texts.graded_prompt(session.current_prompt_text, grade),
+            texts.graded_prompt(session.current_prompt_text, grade, lang=snapshot.lang),
         )
     ]
     next_prompt = ""
     if next_index is not None:
         next_card = cards[session.pair_ids[next_index]]
-        next_prompt = _prompt_text(next_card, next_index, len(session.pair_ids), moment)
+        next_prompt = _prompt_text(
+            next_card, next_index, len(session.pair_ids), moment, snapshot.lang
+        )
     next_session = advance(
         session,
         next_index=next_index,
@@ -136,7 +138,11 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
     if next_session is None:
         writes.append(DeleteTraining())
         if session.reviewed_count + 1 > 1:
-            owed.append(SendText(session.chat_id, texts.well_done(session.reviewed_count + 1)))
+            owed.append(
+                SendText(
+                    session.chat_id, texts.well_done(session.reviewed_count + 1, lang=snapshot.lang)
+                )
+            )
     else:
         writes.append(SaveTraining(next_session))
     return Transition(
@@ -144,11 +150,13 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
     )
 
 
-def _snooze(session: TrainingSession, press, days: int, moment: Moment) -> Transition:
+def _snooze(
+    session: TrainingSession, press, days: int, moment: Moment, lang: str = "en"
+) -> Transition:
     """SPEC §4.5: every due card moves a day or a week on; the session ends."""
     return Transition(
         writes=(SnoozeDue(moment.now + timedelta(days=days)), DeleteTraining()),
-        owed=(EditPrompt(session.chat_id, press.message_id, texts.snoozed(days)),),
+        owed=(EditPrompt(session.chat_id, press.message_id, texts.snoozed(days, lang=lang)),),
         answer=AnswerCallback(press.callback_query_id),
     )
 
@@ -165,17 +173,17 @@ def decide_expire(snapshot: Snapshot) -> Transition:
             EditPrompt(
                 session.chat_id,
                 session.current_message_id,
-                texts.expired_prompt(session.current_prompt_text),
+                texts.expired_prompt(session.current_prompt_text, lang=snapshot.lang),
             ),
         )
     return Transition(writes=(DeleteTraining(),), owed=owed)
 
 
-def owed_training_prompt(session: TrainingSession | None) -> Prompt | None:
+def owed_training_prompt(session: TrainingSession | None, *, lang: str = "en") -> Prompt | None:
     """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts."""
     if session is None or session.current_message_id is not None:
         return None
-    keyboard = texts.grade_keyboard(session.current_token, snooze=offers_snooze(session))
+    keyboard = texts.grade_keyboard(session.current_token, snooze=offers_snooze(session), lang=lang)
     message = SendText(session.chat_id, session.current_prompt_text, keyboard)
     return Prompt(PromptTarget.TRAINING, session.current_token, message)
 
@@ -185,7 +193,7 @@ def offers_snooze(session: TrainingSession) -> bool:
     return session.kind is SessionKind.OVERDUE and session.current_index == 0
 
 
-def stale_press(press, data: CallbackData | None, session) -> Transition:
+def stale_press(press, data: CallbackData | None, session, *, lang: str = "en") -> Transition:
     """A press that counts for nothing: a short notice; a crash-left copy loses its buttons."""
     owed = ()
     if (
@@ -197,7 +205,8 @@ def stale_press(press, data: CallbackData | None, session) -> Transition:
     ):
         owed = (RemoveKeyboard(session.chat_id, press.message_id),)
     return Transition(
-        owed=owed, answer=AnswerCallback(press.callback_query_id, common_texts.stale_button())
+        owed=owed,
+        answer=AnswerCallback(press.callback_query_id, common_texts.stale_button(lang=lang)),
     )
 
 
@@ -210,8 +219,8 @@ def _is_current(session, press, data: CallbackData) -> bool:
     )
 
 
-def _prompt_text(card: Card, index: int, total: int, moment: Moment) -> str:
+def _prompt_text(card: Card, index: int, total: int, moment: Moment, lang: str = "en") -> str:
     """The prompt for a card, in a random direction."""
     if moment.rng.random() < 0.5:
-        return texts.prompt_text(card.word1, card.word2, index + 1, total)
-    return texts.prompt_text(card.word2, card.word1, index + 1, total)
+        return texts.prompt_text(card.word1, card.word2, index + 1, total, lang=lang)
+    return texts.prompt_text(card.word2, card.word1, index + 1, total, lang=lang)

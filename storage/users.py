@@ -10,6 +10,7 @@ from peewee import fn
 from storage.models import User
 from wordbot.domain.learner import Learner
 from wordbot.domain.reminder_times import times_from_json, times_to_json
+from wordbot.domain.timezones import is_zone
 
 __all__ = [
     "DueReminder",
@@ -43,7 +44,7 @@ def _to_learner(row: User) -> Learner:
         settings_message_id=row.settings_message_id,
         settings_screen=row.settings_screen,
         confirm_until=row.confirm_until,
-        timezone=row.timezone or "UTC",
+        timezone=row.timezone if is_zone(row.timezone or "") else "UTC",
         reminder_times=times_from_json(row.reminder_times),
         language=row.language,
     )

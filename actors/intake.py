@@ -22,6 +22,7 @@ from storage import inbox
 from storage.database import connection_scope
 from wordbot.clock import Clock
 from wordbot.effects import AnswerCallback, Effect, SendText
+from wordbot.i18n import language_for
 from wordbot.rendering import vocabulary as texts
 from wordbot.transport.updates import ButtonPress, CommandMessage, Incoming, parse_update
 
@@ -107,10 +108,11 @@ class Intake:
         )
 
     def _answer_group(self, incoming: Incoming, now: datetime) -> None:
+        text = texts.private_only(lang=language_for(incoming.language_code))
         if isinstance(incoming, ButtonPress):
-            self._offer(AnswerCallback(incoming.callback_query_id, texts.private_only()))
+            self._offer(AnswerCallback(incoming.callback_query_id, text))
         elif isinstance(incoming, CommandMessage):
-            notice = SendText(incoming.chat_id, texts.private_only())
+            notice = SendText(incoming.chat_id, text)
             self._notice(("group", incoming.chat_id), now, GROUP_NOTICE_EVERY, notice)
 
     def _notice(

@@ -39,20 +39,24 @@ class SnapshotCache:
 
     # --- the snapshot -----------------------------------------------------------------------
 
-    def snapshot(self, now: datetime, card_ids: Iterable[int] = ()) -> Snapshot:
-        """The state a decision reads, with the session's and game's cards and `card_ids`."""
+    def snapshot(
+        self, now: datetime, card_ids: Iterable[int] = (), language: str | None = None
+    ) -> Snapshot:
+        """The state a decision reads, with the session's and game's cards and `card_ids`;
+        `language` is the one a learner met for the first time starts with."""
         session, game_row = self.training(now), self.game()
         wanted = list(card_ids)
         if session is not None:
             wanted += session.pair_ids[session.current_index :]
         if game_row is not None:
             wanted += [card.pair_id for card in game_row.deck]
-        return Snapshot(self.learner(now), session, game_row, self.cards(wanted))
+        return Snapshot(self.learner(now, language), session, game_row, self.cards(wanted))
 
-    def learner(self, now: datetime) -> Learner:
-        """The cached learner, loaded (and created on first contact) on first use."""
+    def learner(self, now: datetime, language: str | None = None) -> Learner:
+        """The cached learner, loaded (and created on first contact, in `language`) on first
+        use."""
         if self._learner is None:
-            self._learner = users.ensure_learner(self.key.user_id, self.key.chat_id, now)
+            self._learner = users.ensure_learner(self.key.user_id, self.key.chat_id, now, language)
         return self._learner
 
     def training(self, now: datetime) -> TrainingSession | None:

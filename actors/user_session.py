@@ -40,7 +40,12 @@ from wordbot.callback_data import (
 from wordbot.decide import game as game_rules
 from wordbot.decide import vocabulary as vocabulary_rules
 from wordbot.decide.reminders import decide_reminder, decide_user_active
-from wordbot.decide.settings import decide_settings_command, decide_settings_press
+from wordbot.decide.settings import (
+    cancel_text_input,
+    decide_settings_command,
+    decide_settings_press,
+    decide_settings_text,
+)
 from wordbot.decide.training import (
     decide_grade,
     decide_start_or_resume,
@@ -54,6 +59,7 @@ from wordbot.domain.game import build_deck
 from wordbot.domain.pairs import MAX_IMPORT_BYTES, VocabularyInputError, parse_pairs_text
 from wordbot.domain.training import SessionKind
 from wordbot.effects import AnswerCallback, SendText
+from wordbot.i18n import language_for, supported_language
 from wordbot.rendering import vocabulary as texts
 from wordbot.transport.sender import FileTooLarge
 from wordbot.transport.updates import (
@@ -123,15 +129,16 @@ class UserSession(pykka.ThreadingActor):
         game = self._cache.game()
         if game is not None and game.is_expired(now):
             game = None  # it owes its summary, not a prompt
+        lang = supported_language(self._cache.learner(now).language)
         for owed in (
-            self._owed_training_prompt(now),
-            game_rules.owed_game_prompt(game),
+            self._owed_training_prompt(now, lang),
+            game_rules.owed_game_prompt(game, lang=lang),
         ):
             if owed is not None and owed.target not in targets:
                 prompts.append(owed)
         self._delivery.deliver(transition.answer, prompts, now, flush=bool(transition.owed))
 
-    def _owed_training_prompt(self, now):
+    def _owed_training_prompt(self, now, lang: str):
         """The prompt the session owes, its buttons labelled for the current card."""
         session = self._cache.training(now)
         if session is None or session.current_message_id is not None:
@@ -139,7 +146,7 @@ class UserSession(pykka.ThreadingActor):
         pair_id = session.current_pair_id
         card = self._cache.cards([pair_id]).get(pair_id)
         config = scheduler_config(self._cache.learner(now))
-        return owed_training_prompt(session, card, config, now)
+        return owed_training_prompt(session, card, config, now, lang=lang)
 
     def _snapshot(self, moment: Moment, card_ids=()) -> Snapshot:
         return self._cache.snapshot(moment.now, card_ids)
@@ -171,10 +178,12 @@ class UserSession(pykka.ThreadingActor):
         """Say so, and remove the entry on its own so it is not tried forever."""
         incoming = message.incoming
         try:
+            # the cache was dropped with the failure: the language Telegram reports
+            text = texts.something_went_wrong(lang=language_for(incoming.language_code))
             if isinstance(incoming, ButtonPress):
-                effect = AnswerCallback(incoming.callback_query_id, texts.something_went_wrong())
+                effect = AnswerCallback(incoming.callback_query_id, text)
             else:
-                effect = SendText(self.key.chat_id, texts.something_went_wrong())
+                effect = SendText(self.key.chat_id, text)
             self._delivery.send_now(effect)
             if message.entry_id is not None:
                 with connection_scope():
@@ -193,13 +202,16 @@ class UserSession(pykka.ThreadingActor):
         return game_rules.decide_end_idle(self._snapshot(moment), self._rules, moment)
 
     def _decide_update(self, incoming: Incoming, moment: Moment) -> Transition:
-        snapshot = self._snapshot(moment)  # first contact creates the learner's row
+        # first contact creates the learner's row, in the language Telegram reports
+        snapshot = self._cache.snapshot(moment.now, language=language_for(incoming.language_code))
         active = decide_user_active(snapshot, self._rules, moment)
         match incoming:
             case CommandMessage(command=command, args=args):
                 cancel = Transition()
                 if command != "add":
                     cancel = vocabulary_rules.cancel_pending_input(snapshot)
+                if command != "settings":
+                    cancel = merge(cancel, cancel_text_input(snapshot))
                 decided = merge(cancel, self._command(snapshot, command, args, moment))
             case TextMessage(text=text):
                 decided = self._text(snapshot, text, moment)
@@ -209,7 +221,9 @@ class UserSession(pykka.ThreadingActor):
             case ButtonPress():
                 decided = self._press(snapshot, incoming, moment)
             case OtherMessage():
-                decided = vocabulary_rules.reply(snapshot, texts.unsupported_message())
+                decided = vocabulary_rules.reply(
+                    snapshot, texts.unsupported_message(lang=snapshot.lang)
+                )
             case _:
                 decided = Transition()
         return merge(active, decided)
@@ -218,9 +232,9 @@ class UserSession(pykka.ThreadingActor):
         reply = vocabulary_rules.reply
         match command:
             case "start":
-                return reply(snapshot, texts.welcome_text())
+                return reply(snapshot, texts.welcome_text(lang=snapshot.lang))
             case "help":
-                return reply(snapshot, texts.help_text())
+                return reply(snapshot, texts.help_text(lang=snapshot.lang))
             case "add" if args:
                 return self._import_text(snapshot, args)
             case "add":
@@ -247,25 +261,30 @@ class UserSession(pykka.ThreadingActor):
             case "settings":
                 return decide_settings_command(snapshot, self._rules, moment)
             case _:
-                return reply(snapshot, texts.unknown_command(command))
+                return reply(snapshot, texts.unknown_command(command, lang=snapshot.lang))
 
     def _text(self, snapshot: Snapshot, text: str, moment: Moment) -> Transition:
         if snapshot.learner.awaits_input(vocabulary_rules.ADD_INPUT, moment.now):
             return merge(
                 vocabulary_rules.cancel_pending_input(snapshot), self._import_text(snapshot, text)
             )
+        settings = decide_settings_text(snapshot, text, self._rules, moment)
+        if settings is not None:
+            return settings
         if game_rules.active_game(snapshot, moment) is not None:
             return game_rules.decide_game_answer(snapshot, text, self._rules, moment)
         return merge(
             game_rules.decide_end_idle(snapshot, self._rules, moment),
-            vocabulary_rules.reply(snapshot, texts.text_hint()),
+            vocabulary_rules.reply(snapshot, texts.text_hint(lang=snapshot.lang)),
         )
 
     def _import_text(self, snapshot: Snapshot, text: str) -> Transition:
         try:
             parsed = parse_pairs_text(text, delimiter_per_line=True)
         except VocabularyInputError as error:
-            return vocabulary_rules.reply(snapshot, texts.import_error(str(error)))
+            return vocabulary_rules.reply(
+                snapshot, texts.import_error(str(error), lang=snapshot.lang)
+            )
         return self._import(snapshot, parsed)
 
     def _import(self, snapshot: Snapshot, parsed) -> Transition:
@@ -276,19 +295,19 @@ class UserSession(pykka.ThreadingActor):
     def _document(self, snapshot: Snapshot, document: DocumentMessage) -> Transition:
         reply = vocabulary_rules.reply
         if not is_supported_document(document.file_name, document.mime_type):
-            return reply(snapshot, texts.unsupported_document())
+            return reply(snapshot, texts.unsupported_document(lang=snapshot.lang))
         if document.file_size is not None and document.file_size > MAX_IMPORT_BYTES:
-            return reply(snapshot, texts.document_too_large())
+            return reply(snapshot, texts.document_too_large(lang=snapshot.lang))
         try:
             content = self._delivery.download(document.file_id, MAX_IMPORT_BYTES)
         except FileTooLarge:
-            return reply(snapshot, texts.document_too_large())
+            return reply(snapshot, texts.document_too_large(lang=snapshot.lang))
         if content is None:
-            return reply(snapshot, texts.download_failed())
+            return reply(snapshot, texts.download_failed(lang=snapshot.lang))
         try:
             parsed = parse_document(content)
         except VocabularyInputError as error:
-            return reply(snapshot, texts.import_error(str(error)))
+            return reply(snapshot, texts.import_error(str(error), lang=snapshot.lang))
         return self._import(snapshot, parsed)
 
     def _press(self, snapshot: Snapshot, press: ButtonPress, moment: Moment) -> Transition:
@@ -307,4 +326,4 @@ class UserSession(pykka.ThreadingActor):
             return game_rules.decide_game_press(snapshot, press, data, deck, self._rules, moment)
         if scope == SETTINGS_SCOPE:
             return decide_settings_press(snapshot, press, data, self._rules, moment)
-        return stale_press(press, data, None)
+        return stale_press(press, data, None, lang=snapshot.lang)

@@ -12,6 +12,8 @@ from peewee import fn
 from storage.models import User
 from wordbot.domain.fsrs_schedule import SchedulerKind, parse_parameters
 from wordbot.domain.learner import Learner
+from wordbot.domain.reminder_times import times_from_json, times_to_json
+from wordbot.domain.timezones import is_zone
 
 __all__ = [
     "DueReminder",
@@ -54,6 +56,9 @@ def _to_learner(row: User) -> Learner:
         fsrs_parameters=_parameters(row),
         fitted_at=row.fitted_at,
         fitted_on_reviews=row.fitted_on_reviews,
+        timezone=row.timezone if is_zone(row.timezone or "") else "UTC",
+        reminder_times=times_from_json(row.reminder_times),
+        language=row.language,
     )
 
 
@@ -84,17 +89,25 @@ def load_learner(user_id: int) -> Learner | None:
     return None if row is None else _to_learner(row)
 
 
-def ensure_learner(user_id: int, chat_id: int, now: datetime) -> Learner:
-    """The learner's row, created with default settings on first contact."""
+def ensure_learner(
+    user_id: int, chat_id: int, now: datetime, language: str | None = None
+) -> Learner:
+    """The learner's row, created with default settings on first contact. `language` (from
+    Telegram's language_code) is set on first contact, and on a row that has none yet."""
     row = User.get_or_none(User.id == user_id)
     if row is None:
         User.insert(
-            id=user_id, chat_id=chat_id, created_at=now, updated_at=now
+            id=user_id, chat_id=chat_id, created_at=now, updated_at=now, language=language
         ).on_conflict_ignore().execute()
         row = User.get_by_id(user_id)
-    elif row.chat_id != chat_id:
-        User.update(chat_id=chat_id, updated_at=now).where(User.id == user_id).execute()
-        row.chat_id = chat_id
+    else:
+        changes = {}
+        if row.chat_id != chat_id:
+            changes["chat_id"] = row.chat_id = chat_id
+        if row.language is None and language is not None:  # a learner from before languages
+            changes["language"] = row.language = language
+        if changes:
+            User.update(**changes, updated_at=now).where(User.id == user_id).execute()
     return _to_learner(row)
 
 
@@ -104,6 +117,8 @@ def count_learners() -> int:
 
 def update_learner(user_id: int, now: datetime, **changes) -> None:
     """Write the given Learner fields (same names as the columns) of one user."""
+    if changes.get("reminder_times") is not None:
+        changes["reminder_times"] = times_to_json(changes["reminder_times"])
     changes["updated_at"] = now
     User.update(**changes).where(User.id == user_id).execute()
 

@@ -22,7 +22,8 @@ from storage.migrate import migrate
 from wordbot import systemd
 from wordbot.clock import Clock, SystemClock
 from wordbot.config import Settings
-from wordbot.rendering.vocabulary import BOT_COMMANDS
+from wordbot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from wordbot.rendering.vocabulary import command_menu
 from wordbot.systemd import Heartbeat
 from wordbot.transport.bot_api import make_bot
 from wordbot.transport.notices import Notices
@@ -142,16 +143,21 @@ class Application:
         self._stopped.set()
 
     def _prepare_telegram(self, bot) -> None:
-        """Polling needs no webhook; the command menu is registered. Failures are not fatal."""
+        """Polling needs no webhook; the command menu is registered, in English by default and
+        in each other shipped language for users with that language_code. Failures are not
+        fatal."""
         if self.settings.telegram.mode == "polling":
             try:
                 bot.delete_webhook()
             except Exception as error:
                 log.warning("deleteWebhook failed: %s", error)
-        try:
-            bot.set_my_commands([BotCommand(name, text) for name, text in BOT_COMMANDS])
-        except Exception as error:
-            log.warning("setMyCommands failed: %s", error)
+        for lang in SUPPORTED_LANGUAGES:
+            commands = [BotCommand(name, text) for name, text in command_menu(lang)]
+            code = None if lang == DEFAULT_LANGUAGE else lang
+            try:
+                bot.set_my_commands(commands, language_code=code)
+            except Exception as error:
+                log.warning("setMyCommands (%s) failed: %s", code or "default", error)
 
     @staticmethod
     def _bot_username(bot) -> str | None:

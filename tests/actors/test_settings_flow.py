@@ -60,7 +60,12 @@ def test_home_shows_the_settings(actor, outbound):
     home = outbound.effects[-1]
     assert isinstance(home, SendText)
     assert "5" in home.text and "UTC" in home.text and "08:00" in home.text
-    assert [b.text for b in home.keyboard[0]] == ["Cards", "Reminders", "Timezone"]
+    assert "English" in home.text
+    assert [[b.text for b in row] for row in home.keyboard] == [
+        ["Cards", "Reminders"],
+        ["Timezone", "Language"],
+        ["Learning", "Close"],
+    ]
 
 
 def test_cards_plus_and_presets_are_saved(actor, outbound):
@@ -82,19 +87,23 @@ def test_out_of_range_press_changes_nothing_and_hints(actor, outbound):
     assert answers(outbound)[-1] == "At least 1 card per session."
 
 
-def test_reminder_toggles_and_timezone_recompute_the_next_reminder(actor, outbound):
+def test_reminder_toggles_and_a_zone_button_recompute_the_next_reminder(actor, outbound):
     before = User.get_by_id(USER).next_reminder_at
     tap(actor, outbound, "Timezone")
-    tap(actor, outbound, "+1 h")
+    tap(actor, outbound, "Asia/Tokyo")
     row = User.get_by_id(USER)
-    assert row.timezone_offset_hours == 1
+    assert row.timezone == "Asia/Tokyo"
     assert row.next_reminder_at is not None and row.next_reminder_at != before
     tap(actor, outbound, "« Back")
     tap(actor, outbound, "Reminders")
     for label in [b.text for row in keyboard(outbound) for b in row if b.text.startswith("✅")]:
         tap(actor, outbound, label)
     row = User.get_by_id(USER)
-    assert not (row.reminder_morning or row.reminder_afternoon or row.reminder_evening)
+    assert row.reminder_times == [
+        {"time": "08:00", "enabled": False},
+        {"time": "13:00", "enabled": False},
+        {"time": "20:00", "enabled": False},
+    ]
     assert row.next_reminder_at is None
 
 

@@ -1,8 +1,11 @@
-"""Learner storage on SQLite and PostgreSQL: the due-for-reminder pass, page by page."""
+"""Learner storage on SQLite and PostgreSQL: the due-for-reminder pass, page by page; the §15
+fields (zone, reminder times, language)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from storage import users
+from storage.models import User
+from wordbot.domain.reminder_times import ReminderTime
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -22,3 +25,30 @@ def test_due_learners_come_page_by_page_oldest_first_each_once(db):
     assert seen == sorted(seen)
     assert sorted(user for _, user in seen) == [1, 2, 3, 4, 7, 8, 9, 10, 11]
     assert pages[0][0].chat_id == 1000 + pages[0][0].user_id
+
+
+def test_zone_times_and_language_round_trip(db):
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    created = users.ensure_learner(7, 7, now, "ru")
+    assert (created.language, created.timezone, created.reminder_times) == ("ru", "UTC", None)
+    times = (ReminderTime(time(20, 5)), ReminderTime(time(7, 30), enabled=False))
+    users.update_learner(7, now, timezone="Asia/Kolkata", reminder_times=times, language="en")
+    assert User.get_by_id(7).reminder_times == [
+        {"time": "07:30", "enabled": False},
+        {"time": "20:05", "enabled": True},
+    ]
+    loaded = users.load_learner(7)
+    assert loaded.timezone == "Asia/Kolkata" and loaded.language == "en"
+    assert loaded.reminder_times == tuple(sorted(times, key=lambda item: item.at))
+    assert users.ensure_learner(7, 7, now, "ru").language == "en"  # a chosen language stays
+
+
+def test_a_learner_without_a_language_gets_one_and_a_broken_zone_reads_as_utc(db):
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    users.ensure_learner(8, 8, now)
+    assert users.load_learner(8).language is None
+    assert users.ensure_learner(8, 8, now, "ru").language == "ru"
+    assert User.get_by_id(8).language == "ru"
+    User.update(timezone="Mars/Olympus", reminder_times="not a list").execute()
+    learner = users.load_learner(8)
+    assert learner.timezone == "UTC" and learner.reminder_times is None

@@ -50,6 +50,13 @@ CALLBACK_ACTIONS = (
     "tgl_morning",
     "tzdec",
     "tzinc",
+    "language",
+    "lang_ru",
+    "lang_en",
+    "addtime",
+    "on_0800",
+    "rm_0800",
+    "zone_0000000000",
 )
 _TOKEN_CHARS = string.ascii_letters + string.digits + "-_"
 _GARBAGE_CHARS = (
@@ -66,7 +73,8 @@ _USER_TABLES = {
     "users": (
         "select id, chat_id, cards_per_session, reminder_morning, reminder_afternoon,"
         " reminder_evening, timezone_offset_hours, pending_input, confirm_token,"
-        " confirm_message_id, settings_token, settings_message_id, settings_screen"
+        " confirm_message_id, settings_token, settings_message_id, settings_screen,"
+        " timezone, reminder_times, language"
         " from users where id = ?"
     ),
     "word_pairs": "select * from word_pairs where user_id = ? order by id",

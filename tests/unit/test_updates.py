@@ -45,6 +45,7 @@ def _command(text: str, chat: dict | None = None) -> dict:
 
 
 def _private(cls, **fields):
+    fields.setdefault("language_code", USER["language_code"])
     return cls(update_id=1001, chat_id=42, user_id=42, chat_type="private", **fields)
 
 
@@ -155,6 +156,7 @@ DOCUMENT = {
                 command="start",
                 args="",
                 mention="WordBot",
+                language_code="es",
             ),
             id="group_command",
         ),
@@ -192,6 +194,7 @@ DOCUMENT = {
                 callback_query_id="4382bfdwdsb323b2d9",
                 message_id=55,
                 data="trn:show:AbC-d_9z",
+                language_code="es",
             ),
             id="callback_with_message",
         ),
@@ -205,6 +208,7 @@ DOCUMENT = {
                 callback_query_id="4382bfdwdsb323b2da",
                 message_id=55,
                 data="clr:yes:AbC-d_9z",
+                language_code="es",
             ),
             id="callback_with_inaccessible_message",
         ),
@@ -218,6 +222,7 @@ DOCUMENT = {
                 callback_query_id="4382bfdwdsb323b2db",
                 message_id=55,
                 data="",
+                language_code="es",
             ),
             id="callback_without_data",
         ),
@@ -231,6 +236,7 @@ DOCUMENT = {
                 callback_query_id="4382bfdwdsb323b2dc",
                 message_id=None,
                 data="trn:show:AbC-d_9z",
+                language_code="es",
             ),
             id="callback_without_message",
         ),
@@ -421,3 +427,15 @@ def test_update_the_bot_ignores_gives_none(update):
 )
 def test_garbage_update_gives_none_and_never_raises(update):
     assert parse_update(update) is None
+
+
+@pytest.mark.parametrize(
+    ("sender_code", "expected"),
+    [("ru", "ru"), ("pt-BR", "pt-BR"), (None, None), (7, None), ("", None), ("x" * 200, None)],
+)
+def test_the_senders_language_code_is_kept_only_when_it_is_a_short_string(sender_code, expected):
+    sender = {**USER, "language_code": sender_code}
+    if sender_code is None:
+        del sender["language_code"]
+    parsed = parse_update(_message_update(sender=sender, text="hola"))
+    assert parsed.language_code == expected

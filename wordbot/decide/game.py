@@ -62,7 +62,7 @@ def decide_game_command(
     ended = decide_end_idle(snapshot, rules, moment)
     game = active_game(snapshot, moment)
     if game is not None and args.strip().lower() != "new":
-        return _resume(game, moment)
+        return _resume(game, moment, snapshot.lang)
     if game is not None:
         ended = _replace(game)
     return merge(ended, _start(snapshot, deck, moment))
@@ -96,7 +96,10 @@ def decide_game_press(
         and data.action in ("peek", "new")
     )
     if not current:
-        return merge(decide_end_idle(snapshot, rules, moment), stale_press(press, data, game))
+        return merge(
+            decide_end_idle(snapshot, rules, moment),
+            stale_press(press, data, game, lang=snapshot.lang),
+        )
     answer = Transition(answer=AnswerCallback(press.callback_query_id))
     if data.action == "peek":
         return merge(_attempt(snapshot, game, Outcome.PEEKED, moment), answer)
@@ -112,18 +115,25 @@ def decide_end_idle(snapshot: Snapshot, rules: Rules, moment: Moment) -> Transit
     if game.current_message_id is not None:
         owed.append(RemoveKeyboard(game.chat_id, game.current_message_id))
     minutes = int(rules.game_idle.total_seconds() // 60)
-    owed.append(SendText(game.chat_id, texts.summary(game.score, timed_out_after_minutes=minutes)))
+    owed.append(
+        SendText(
+            game.chat_id,
+            texts.summary(game.score, timed_out_after_minutes=minutes, lang=snapshot.lang),
+        )
+    )
     return Transition(
         writes=(DeleteGame(), FinishGame(game.statistics_id, EndReason.TIMEOUT, game.score)),
         owed=tuple(owed),
     )
 
 
-def owed_game_prompt(game: GameSession | None, *, resumed: bool = False) -> Prompt | None:
+def owed_game_prompt(
+    game: GameSession | None, *, resumed: bool = False, lang: str = "en"
+) -> Prompt | None:
     """The prompt a game still owes (never sent, or resumed)."""
     if game is None or game.current_message_id is not None:
         return None
-    keyboard = texts.game_keyboard(game.current_token, resumed=resumed)
+    keyboard = texts.game_keyboard(game.current_token, resumed=resumed, lang=lang)
     message = SendText(game.chat_id, game.current_prompt_text, keyboard)
     return Prompt(PromptTarget.GAME, game.current_token, message)
 
@@ -131,7 +141,9 @@ def owed_game_prompt(game: GameSession | None, *, resumed: bool = False) -> Prom
 def _start(snapshot: Snapshot, deck: Sequence[GameCard], moment: Moment) -> Transition:
     learner = snapshot.learner
     if not deck:
-        return Transition(owed=(SendText(learner.chat_id, texts.no_words_for_game()),))
+        return Transition(
+            owed=(SendText(learner.chat_id, texts.no_words_for_game(lang=snapshot.lang)),)
+        )
     now = moment.now
     game = GameSession(
         chat_id=learner.chat_id,
@@ -139,7 +151,7 @@ def _start(snapshot: Snapshot, deck: Sequence[GameCard], moment: Moment) -> Tran
         deck=tuple(deck),
         current_token=moment.new_token(),
         current_message_id=None,
-        current_prompt_text=texts.prompt_text(_sides(snapshot, deck[0])[0]),
+        current_prompt_text=texts.prompt_text(_sides(snapshot, deck[0])[0], lang=snapshot.lang),
         statistics_id=0,  # the unit of work opens the statistics row and sets it
         score=GameScore(),
         last_activity_at=now,
@@ -149,13 +161,15 @@ def _start(snapshot: Snapshot, deck: Sequence[GameCard], moment: Moment) -> Tran
     return Transition(writes=(StartGame(game),))
 
 
-def _resume(game: GameSession, moment: Moment) -> Transition:
+def _resume(game: GameSession, moment: Moment, lang: str = "en") -> Transition:
     owed = ()
     if game.current_message_id is not None:
         owed = (RemoveKeyboard(game.chat_id, game.current_message_id),)
     resumed = replace(game, current_message_id=None, last_activity_at=moment.now)
     return Transition(
-        writes=(SaveGame(resumed),), owed=owed, prompt=owed_game_prompt(resumed, resumed=True)
+        writes=(SaveGame(resumed),),
+        owed=owed,
+        prompt=owed_game_prompt(resumed, resumed=True, lang=lang),
     )
 
 
@@ -178,11 +192,11 @@ def _attempt(snapshot: Snapshot, game: GameSession, outcome: Outcome, moment: Mo
             EditPrompt(
                 game.chat_id,
                 game.current_message_id,
-                texts.answered_prompt(shown, expected, outcome),
+                texts.answered_prompt(shown, expected, outcome, lang=snapshot.lang),
             )
         )
     if not deck:
-        owed.append(SendText(game.chat_id, texts.summary(score)))
+        owed.append(SendText(game.chat_id, texts.summary(score, lang=snapshot.lang)))
         return Transition(
             writes=(DeleteGame(), FinishGame(game.statistics_id, EndReason.FINISHED, score)),
             owed=tuple(owed),
@@ -193,7 +207,7 @@ def _attempt(snapshot: Snapshot, game: GameSession, outcome: Outcome, moment: Mo
         score=score,
         current_token=moment.new_token(),
         current_message_id=None,
-        current_prompt_text=texts.prompt_text(_sides(snapshot, deck[0])[0]),
+        current_prompt_text=texts.prompt_text(_sides(snapshot, deck[0])[0], lang=snapshot.lang),
         last_activity_at=moment.now,
     )
     return Transition(writes=(SaveGame(following),), owed=tuple(owed))

@@ -1,5 +1,8 @@
-"""Reminder decisions (SPEC §6.3–6.5): at a due slot remind, wait, or pause; any activity
-resumes paused reminders.
+"""Reminder decisions (SPEC §6.3–6.5, §15): at a due reminder time remind, wait, or pause; any
+activity resumes paused reminders.
+
+Reminder times are the learner's own (`reminder_times`, in their IANA zone); a learner who never
+edited them has the configured slots with their old morning/afternoon/evening flags.
 
 Pure. Facts from storage come in: the review outlook (pairs, due, new), when the user last
 graded, and the cards a reminder session would take (selected as for /review).
@@ -21,8 +24,10 @@ from wordbot.decide.transition import (
     UpdateLearner,
     merge,
 )
+from wordbot.domain import reminder_times as times_rules
 from wordbot.domain.learner import Learner
-from wordbot.domain.slots import Slot, latest_due_slot, next_slot_after
+from wordbot.domain.reminder_times import ReminderTime, default_reminder_times
+from wordbot.domain.slots import Slot
 from wordbot.domain.training import Card, SessionKind
 from wordbot.effects import SendText
 from wordbot.rendering import training as texts
@@ -33,6 +38,7 @@ __all__ = [
     "decide_user_active",
     "enabled_slots",
     "next_reminder_at",
+    "reminder_times_of",
 ]
 
 
@@ -54,27 +60,33 @@ def enabled_slots(learner: Learner) -> list[Slot]:
     return [slot for slot, on in flags.items() if on]
 
 
-def next_reminder_at(learner: Learner, rules: Rules, after: datetime) -> datetime | None:
-    upcoming = next_slot_after(
-        enabled=enabled_slots(learner),
-        times=rules.slot_times,
-        timezone_offset_hours=learner.timezone_offset_hours,
-        after=after,
+def reminder_times_of(learner: Learner, rules: Rules) -> tuple[ReminderTime, ...]:
+    """The learner's reminder times; never edited: the configured slots with the slot flags."""
+    if learner.reminder_times is not None:
+        return tuple(learner.reminder_times)
+    return default_reminder_times(
+        rules.slot_times,
+        morning=learner.reminder_morning,
+        afternoon=learner.reminder_afternoon,
+        evening=learner.reminder_evening,
     )
-    return None if upcoming is None else upcoming.fires_at
+
+
+def next_reminder_at(learner: Learner, rules: Rules, after: datetime) -> datetime | None:
+    """The first enabled reminder time strictly after `after`, in the learner's zone."""
+    return times_rules.next_reminder_at(reminder_times_of(learner, rules), learner.timezone, after)
 
 
 def decide_reminder(
     snapshot: Snapshot, facts: ReminderFacts, rules: Rules, moment: Moment
 ) -> Transition:
-    """A tick found this user's slot time passed: remind, wait, or pause (SPEC §6.3, §6.4)."""
+    """A tick found this user's reminder time passed: remind, wait, or pause (SPEC §6.3, §6.4)."""
     learner, now = snapshot.learner, moment.now
     if learner.reminders_paused:
         return Transition()
-    due = latest_due_slot(
-        enabled=enabled_slots(learner),
-        times=rules.slot_times,
-        timezone_offset_hours=learner.timezone_offset_hours,
+    due = times_rules.latest_due_reminder(
+        reminder_times_of(learner, rules),
+        learner.timezone,
         last_reminder_sent_at=learner.last_reminder_sent_at,
         since=learner.created_at,
         now=now,
@@ -94,7 +106,10 @@ def decide_reminder(
             next_reminder_at=next_at,
         )
         return merge(
-            paused, Transition(owed=(SendText(learner.chat_id, texts.reminders_paused()),))
+            paused,
+            Transition(
+                owed=(SendText(learner.chat_id, texts.reminders_paused(lang=snapshot.lang)),)
+            ),
         )
     if facts.due == 0 and facts.new == 0:
         return _learner_changes(learner, next_reminder_at=next_at)  # no session, no miss

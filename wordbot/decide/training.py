@@ -74,7 +74,7 @@ def new_session(
         current_index=0,
         current_token=moment.new_token(),
         current_message_id=None,
-        current_prompt_text=_prompt_text(candidates[0], 0, len(pair_ids), moment),
+        current_prompt_text=_prompt_text(candidates[0], 0, len(pair_ids), moment, snapshot.lang),
         kind=kind,
         reviewed_count=0,
         last_activity_at=now,
@@ -98,7 +98,7 @@ def decide_start_or_resume(
     started = new_session(snapshot, kind, candidates, moment)
     if started is None:
         chat_id = snapshot.learner.chat_id
-        return Transition(owed=(SendText(chat_id, texts.nothing_to_review()),))
+        return Transition(owed=(SendText(chat_id, texts.nothing_to_review(lang=snapshot.lang)),))
     return Transition(writes=(SaveTraining(started),))
 
 
@@ -106,15 +106,15 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
     """A grade or snooze button of training."""
     session = snapshot.training
     if not _is_current(session, press, data):
-        return stale_press(press, data, session)
+        return stale_press(press, data, session, lang=snapshot.lang)
     if data.action in SNOOZE_DAYS:
         if not offers_snooze(session):
-            return stale_press(press, data, session)
-        return _snooze(session, press, SNOOZE_DAYS[data.action], moment)
+            return stale_press(press, data, session, lang=snapshot.lang)
+        return _snooze(session, press, SNOOZE_DAYS[data.action], moment, snapshot.lang)
     try:
         grade = Grade(data.action)
     except ValueError:
-        return stale_press(press, data, session)
+        return stale_press(press, data, session, lang=snapshot.lang)
     now = moment.now
     cards = snapshot.cards
     card = cards.get(session.current_pair_id)
@@ -130,13 +130,15 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
         EditPrompt(
             session.chat_id,
             press.message_id,
-            texts.graded_prompt(session.current_prompt_text, grade),
+            texts.graded_prompt(session.current_prompt_text, grade, lang=snapshot.lang),
         )
     ]
     next_prompt = ""
     if next_index is not None:
         next_card = cards[session.pair_ids[next_index]]
-        next_prompt = _prompt_text(next_card, next_index, len(session.pair_ids), moment)
+        next_prompt = _prompt_text(
+            next_card, next_index, len(session.pair_ids), moment, snapshot.lang
+        )
     next_session = advance(
         session,
         next_index=next_index,
@@ -159,11 +161,17 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
         writes.append(SaveCard(card.pair_id, decided.schedule))
         writes.append(AddReview(decided.review))
         if decided.suspended_now:
-            owed.append(SendText(session.chat_id, texts.leech_suspended(card.word1)))
+            owed.append(
+                SendText(session.chat_id, texts.leech_suspended(card.word1, lang=snapshot.lang))
+            )
     if next_session is None:
         writes.append(DeleteTraining())
         if session.reviewed_count + 1 > 1:
-            owed.append(SendText(session.chat_id, texts.well_done(session.reviewed_count + 1)))
+            owed.append(
+                SendText(
+                    session.chat_id, texts.well_done(session.reviewed_count + 1, lang=snapshot.lang)
+                )
+            )
     else:
         writes.append(SaveTraining(next_session))
     return Transition(
@@ -171,11 +179,13 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
     )
 
 
-def _snooze(session: TrainingSession, press, days: int, moment: Moment) -> Transition:
+def _snooze(
+    session: TrainingSession, press, days: int, moment: Moment, lang: str = "en"
+) -> Transition:
     """SPEC §4.5: every due card moves a day or a week on; the session ends."""
     return Transition(
         writes=(SnoozeDue(moment.now + timedelta(days=days)), DeleteTraining()),
-        owed=(EditPrompt(session.chat_id, press.message_id, texts.snoozed(days)),),
+        owed=(EditPrompt(session.chat_id, press.message_id, texts.snoozed(days, lang=lang)),),
         answer=AnswerCallback(press.callback_query_id),
     )
 
@@ -192,7 +202,7 @@ def decide_expire(snapshot: Snapshot) -> Transition:
             EditPrompt(
                 session.chat_id,
                 session.current_message_id,
-                texts.expired_prompt(session.current_prompt_text),
+                texts.expired_prompt(session.current_prompt_text, lang=snapshot.lang),
             ),
         )
     return Transition(writes=(DeleteTraining(),), owed=owed)
@@ -203,6 +213,8 @@ def owed_training_prompt(
     card: Card | None = None,
     config: SchedulerConfig | None = None,
     now: datetime | None = None,
+    *,
+    lang: str = "en",
 ) -> Prompt | None:
     """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts.
     With the current card, the learner's scheduler and the time, each grade button shows the
@@ -214,9 +226,11 @@ def owed_training_prompt(
         intervals = fsrs_schedule.preview_intervals(
             card.schedule, now, config, fuzz_for(card.pair_id, card.schedule)
         )
-        keyboard = texts.labelled_grade_keyboard(session.current_token, intervals, snooze=snooze)
+        keyboard = texts.labelled_grade_keyboard(
+            session.current_token, intervals, snooze=snooze, lang=lang
+        )
     else:
-        keyboard = texts.grade_keyboard(session.current_token, snooze=snooze)
+        keyboard = texts.grade_keyboard(session.current_token, snooze=snooze, lang=lang)
     message = SendText(session.chat_id, session.current_prompt_text, keyboard)
     return Prompt(PromptTarget.TRAINING, session.current_token, message)
 
@@ -240,7 +254,7 @@ def offers_snooze(session: TrainingSession) -> bool:
     return session.kind is SessionKind.OVERDUE and session.current_index == 0
 
 
-def stale_press(press, data: CallbackData | None, session) -> Transition:
+def stale_press(press, data: CallbackData | None, session, *, lang: str = "en") -> Transition:
     """A press that counts for nothing: a short notice; a crash-left copy loses its buttons."""
     owed = ()
     if (
@@ -252,7 +266,8 @@ def stale_press(press, data: CallbackData | None, session) -> Transition:
     ):
         owed = (RemoveKeyboard(session.chat_id, press.message_id),)
     return Transition(
-        owed=owed, answer=AnswerCallback(press.callback_query_id, common_texts.stale_button())
+        owed=owed,
+        answer=AnswerCallback(press.callback_query_id, common_texts.stale_button(lang=lang)),
     )
 
 
@@ -265,8 +280,8 @@ def _is_current(session, press, data: CallbackData) -> bool:
     )
 
 
-def _prompt_text(card: Card, index: int, total: int, moment: Moment) -> str:
+def _prompt_text(card: Card, index: int, total: int, moment: Moment, lang: str = "en") -> str:
     """The prompt for a card, in a random direction."""
     if moment.rng.random() < 0.5:
-        return texts.prompt_text(card.word1, card.word2, index + 1, total)
-    return texts.prompt_text(card.word2, card.word1, index + 1, total)
+        return texts.prompt_text(card.word1, card.word2, index + 1, total, lang=lang)
+    return texts.prompt_text(card.word2, card.word1, index + 1, total, lang=lang)

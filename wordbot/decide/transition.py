@@ -23,6 +23,7 @@ from wordbot.domain.slots import SlotTimes
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
 from wordbot.effects import AnswerCallback, Effect, SendText
+from wordbot.i18n import supported_language
 
 __all__ = [
     "AddReview",
@@ -56,6 +57,11 @@ class Snapshot:
     training: TrainingSession | None = None  # active (expired counts as absent)
     game: GameSession | None = None  # as stored, expired or not (it still owes a summary)
     cards: Mapping[int, Card] = field(default_factory=dict)  # the cards involved
+
+    @property
+    def lang(self) -> str:
+        """The language every text of this user is rendered in (SPEC §15)."""
+        return supported_language(self.learner.language)
 
 
 @dataclass(frozen=True, slots=True)

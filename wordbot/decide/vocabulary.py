@@ -72,7 +72,7 @@ def decide_add_command(snapshot: Snapshot, moment: Moment) -> Transition:
     until = moment.now + ADD_INPUT_WINDOW
     return Transition(
         writes=(UpdateLearner({"pending_input": ADD_INPUT, "pending_input_until": until}),),
-        owed=(SendText(snapshot.learner.chat_id, texts.add_usage()),),
+        owed=(SendText(snapshot.learner.chat_id, texts.add_usage(lang=snapshot.lang)),),
     )
 
 
@@ -83,15 +83,20 @@ def decide_import(
     its word2. All or nothing: over MAX_PAIRS_PER_USER nothing is written."""
     chat_id = snapshot.learner.chat_id
     if not parsed.pairs:
-        return Transition(owed=(SendText(chat_id, texts.import_nothing_found(parsed.skipped)),))
+        return Transition(
+            owed=(
+                SendText(chat_id, texts.import_nothing_found(parsed.skipped, lang=snapshot.lang)),
+            )
+        )
     new = [p for p in parsed.pairs if p.word1 not in stored]
     changed = [p for p in parsed.pairs if p.word1 in stored and stored[p.word1] != p.word2]
     if new and pair_count + len(new) > MAX_PAIRS_PER_USER:
-        text = texts.too_many_pairs(pair_count, len(new), MAX_PAIRS_PER_USER)
+        text = texts.too_many_pairs(pair_count, len(new), MAX_PAIRS_PER_USER, lang=snapshot.lang)
         return Transition(owed=(SendText(chat_id, text),))
     unchanged = len(parsed.pairs) - len(new) - len(changed)
     summary = SendText(
-        chat_id, texts.import_summary(len(new), len(changed), parsed.skipped, unchanged)
+        chat_id,
+        texts.import_summary(len(new), len(changed), parsed.skipped, unchanged, lang=snapshot.lang),
     )
     writes = (UpsertPairs(tuple(new + changed)),) if new or changed else ()
     return Transition(writes=writes, owed=(summary,))
@@ -102,7 +107,7 @@ def decide_export(
 ) -> Transition:
     chat_id = snapshot.learner.chat_id
     if not pairs:
-        return Transition(owed=(SendText(chat_id, texts.nothing_to_export()),))
+        return Transition(owed=(SendText(chat_id, texts.nothing_to_export(lang=snapshot.lang)),))
     document = SendDocument(
         chat_id,
         export_file_name(moment.now.date()),
@@ -116,13 +121,17 @@ def decide_clear_command(snapshot: Snapshot, pair_count: int, moment: Moment) ->
     """`/clear`: a confirmation naming the count, valid for CONFIRMATION_TTL."""
     learner = snapshot.learner
     if pair_count == 0:
-        return Transition(owed=(SendText(learner.chat_id, texts.clear_nothing()),))
+        return Transition(
+            owed=(SendText(learner.chat_id, texts.clear_nothing(lang=snapshot.lang)),)
+        )
     owed: tuple[Effect, ...] = ()
     if learner.confirm_message_id is not None:  # the earlier question loses its buttons
         owed = (RemoveKeyboard(learner.chat_id, learner.confirm_message_id),)
     token = moment.new_token()
     question = SendText(
-        learner.chat_id, texts.clear_question(pair_count), texts.clear_keyboard(token)
+        learner.chat_id,
+        texts.clear_question(pair_count, lang=snapshot.lang),
+        texts.clear_keyboard(token, lang=snapshot.lang),
     )
     changes = {
         "confirm_token": token,
@@ -151,15 +160,21 @@ def decide_clear_press(
         and data.action in ("yes", "no")
     )
     if not current:
-        return Transition(answer=AnswerCallback(press.callback_query_id, texts.stale_button()))
+        return Transition(
+            answer=AnswerCallback(press.callback_query_id, texts.stale_button(lang=snapshot.lang))
+        )
     done = UpdateLearner({"confirm_token": None, "confirm_message_id": None, "confirm_until": None})
     answer = AnswerCallback(press.callback_query_id)
     if data.action == "no":
-        edit = EditPrompt(learner.chat_id, press.message_id, texts.clear_cancelled())
+        edit = EditPrompt(
+            learner.chat_id, press.message_id, texts.clear_cancelled(lang=snapshot.lang)
+        )
         return Transition(writes=(done,), owed=(edit,), answer=answer)
     # ClearVocabulary also ends both sessions (a game's statistics closed as replaced)
     owed: list[Effect] = [
-        EditPrompt(learner.chat_id, press.message_id, texts.clear_done(pair_count))
+        EditPrompt(
+            learner.chat_id, press.message_id, texts.clear_done(pair_count, lang=snapshot.lang)
+        )
     ]
     for session in (snapshot.training, snapshot.game):
         if session is not None and session.current_message_id is not None:

@@ -40,6 +40,7 @@ class TextMessage:
     chat_type: str
     message_id: int
     text: str
+    language_code: str | None = None  # the sender's, as Telegram reports it
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class CommandMessage:
     command: str
     args: str
     mention: str | None = None  # `/add@SomeBot`: the bot the command is addressed to
+    language_code: str | None = None  # the sender's, as Telegram reports it
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class DocumentMessage:
     file_name: str | None
     mime_type: str | None
     file_size: int | None
+    language_code: str | None = None  # the sender's, as Telegram reports it
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ class ButtonPress:
     callback_query_id: str
     message_id: int | None
     data: str
+    language_code: str | None = None  # the sender's, as Telegram reports it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,7 @@ class OtherMessage:
     chat_type: str
     message_id: int
     kind: str
+    language_code: str | None = None  # the sender's, as Telegram reports it
 
 
 Incoming = TextMessage | CommandMessage | DocumentMessage | ButtonPress | OtherMessage
@@ -115,12 +120,13 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
     chat = message["chat"]
     base = (update_id, int(chat["id"]), int(sender["id"]), str(chat.get("type", "")))
     message_id = int(message["message_id"])
+    language = _language_code(sender)
     text = message.get("text")
     if isinstance(text, str):
         if text.startswith("/"):
             command, args, mention = _split_command(text)
-            return CommandMessage(*base, message_id, command, args, mention)
-        return TextMessage(*base, message_id, text)
+            return CommandMessage(*base, message_id, command, args, mention, language)
+        return TextMessage(*base, message_id, text, language)
     document = message.get("document")
     if isinstance(document, dict):
         return DocumentMessage(
@@ -130,9 +136,16 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
             file_name=document.get("file_name"),
             mime_type=document.get("mime_type"),
             file_size=document.get("file_size"),
+            language_code=language,
         )
     kind = next((k for k in _MESSAGE_KINDS if k in message), "unsupported")
-    return OtherMessage(*base, message_id, kind)
+    return OtherMessage(*base, message_id, kind, language)
+
+
+def _language_code(sender: dict[str, Any]) -> str | None:
+    """The sender's IETF language tag, if it is a short string (anything else is ignored)."""
+    code = sender.get("language_code")
+    return code if isinstance(code, str) and 0 < len(code) <= 35 else None
 
 
 def _split_command(text: str) -> tuple[str, str, str | None]:
@@ -163,4 +176,5 @@ def _parse_callback(update_id: int, query: dict[str, Any]) -> ButtonPress | None
         callback_query_id=str(query["id"]),
         message_id=message_id,
         data=data if isinstance(data, str) else "",
+        language_code=_language_code(sender),
     )

@@ -92,6 +92,17 @@ class BotProcess:
         self.emulator.wait_for_call("setMyCommands", since=calls_before, timeout=START_TIMEOUT)
         return self
 
+    def run_to_exit(self, timeout: float = START_TIMEOUT) -> subprocess.CompletedProcess:
+        """`wordbot run` in the foreground, for a process expected to exit by itself (e.g.
+        refused at start-up); its stdout and stderr are captured, not logged."""
+        return subprocess.run(
+            [sys.executable, "-m", "wordbot", "run"],
+            cwd=self.workdir,
+            env=self._env(),
+            capture_output=True,
+            timeout=timeout,
+        )
+
     def wait_until_idle(self, timeout: float = START_TIMEOUT) -> None:
         """Block until the bot has handled every update it received and delivered what that
         owes: no inbox entry pending, no outbox row, no live session, menu or question whose

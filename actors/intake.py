@@ -2,7 +2,10 @@
 
 A batch is written to the inbox in one transaction; each new entry then goes to its user's
 actor, which handles that user's entries in the order they reached the inbox. Updates the
-bot does not act on (edits, `/cmd@OtherBot`) are not stored. Group chats get "private chats
+bot does not act on (edits, `/cmd@OtherBot`) are not stored, nor is a private update whose
+chat is not its sender's own (a private chat's id is the user's id; anything else is forged
+or broken, and no reply goes to that chat). Lone surrogates in an update's strings become
+U+FFFD before it is stored or parsed: they can be neither stored nor sent back. Group chats get "private chats
 only" at most once an hour, and a user past the inbox bound gets "slow down" at most once a
 minute, both as notices that never hold up the caller.
 """
@@ -22,8 +25,15 @@ from storage import inbox
 from storage.database import connection_scope
 from wordbot.clock import Clock
 from wordbot.effects import AnswerCallback, Effect, SendText
+from wordbot.metrics import Metrics
 from wordbot.rendering import vocabulary as texts
-from wordbot.transport.updates import ButtonPress, CommandMessage, Incoming, parse_update
+from wordbot.transport.updates import (
+    ButtonPress,
+    CommandMessage,
+    Incoming,
+    parse_update,
+    scrub_surrogates,
+)
 
 __all__ = ["GROUP_NOTICE_EVERY", "SLOW_DOWN_EVERY", "Intake"]
 
@@ -41,8 +51,10 @@ class Intake:
         offer_notice: Callable[[Effect], bool],
         clock: Clock,
         bot_username: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._supervisor = supervisor
+        self._metrics = metrics
         self._offer = offer_notice
         self._clock = clock
         self._bot_username = (bot_username or "").lower()
@@ -61,11 +73,17 @@ class Intake:
         now = self._clock.now()
         arrivals, parsed = [], {}
         for update in updates:
+            update = scrub_surrogates(update)
             incoming = parse_update(update)
             if incoming is None or self._addressed_elsewhere(incoming):
                 continue
             if incoming.chat_type != "private":
                 self._answer_group(incoming, now)
+                continue
+            if incoming.chat_id != incoming.user_id:
+                log.warning(
+                    "inbox: private update %s from another chat; ignored", incoming.update_id
+                )
                 continue
             parsed[incoming.update_id] = incoming
             arrivals.append(
@@ -73,6 +91,8 @@ class Intake:
             )
         with connection_scope():
             result = inbox.add_batch(arrivals, now)
+        if self._metrics is not None:
+            self._metrics.updates_received.inc(len(result.stored))
         for entry in result.stored:
             self._hand_over(entry.entry_id, parsed[entry.update_id])
         for chat_id, _ in result.dropped:

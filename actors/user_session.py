@@ -31,7 +31,7 @@ from wordbot.callback_data import (
 )
 from wordbot.decide import game as game_rules
 from wordbot.decide import vocabulary as vocabulary_rules
-from wordbot.decide.reminders import decide_reminder, decide_user_active
+from wordbot.decide.reminders import decide_reminder, decide_unblocked, decide_user_active
 from wordbot.decide.settings import decide_settings_command, decide_settings_press
 from wordbot.decide.training import (
     decide_grade,
@@ -170,7 +170,10 @@ class UserSession(pykka.ThreadingActor):
 
     def _decide_update(self, incoming: Incoming, moment: Moment) -> Transition:
         snapshot = self._snapshot(moment)  # first contact creates the learner's row
-        active = decide_user_active(snapshot, self._rules, moment)
+        active = merge(
+            decide_user_active(snapshot, self._rules, moment),
+            decide_unblocked(snapshot, self._rules, moment),
+        )
         match incoming:
             case CommandMessage(command=command, args=args):
                 cancel = Transition()

@@ -22,3 +22,12 @@ def test_due_learners_come_page_by_page_oldest_first_each_once(db):
     assert seen == sorted(seen)
     assert sorted(user for _, user in seen) == [1, 2, 3, 4, 7, 8, 9, 10, 11]
     assert pages[0][0].chat_id == 1000 + pages[0][0].user_id
+
+
+def test_a_user_who_blocked_the_bot_is_never_due_for_a_reminder(db):
+    for user in (1, 2):
+        users.ensure_learner(user, user, NOW)
+        users.update_learner(user, NOW, next_reminder_at=NOW - timedelta(hours=1))
+    users.update_learner(2, NOW, inactive=True)
+    assert [due.user_id for due in users.due_for_reminder(NOW, limit=10)] == [1]
+    assert users.load_learner(2).inactive and not users.load_learner(1).inactive

@@ -35,6 +35,7 @@ class Learner:
     timezone: str = "UTC"  # SPEC §15: an IANA name
     reminder_times: tuple[ReminderTime, ...] | None = None  # None: the configured slots
     language: str | None = None  # "en"/"ru"; None until first contact sets it
+    inactive: bool = False  # blocked the bot: no reminders until they write again (§7.6)
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +14,10 @@ __all__ = [
     "OtherMessage",
     "TextMessage",
     "parse_update",
+    "scrub_surrogates",
 ]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MESSAGE_KINDS = (
     "sticker",
     "photo",
@@ -93,6 +96,20 @@ class OtherMessage:
 
 
 Incoming = TextMessage | CommandMessage | DocumentMessage | ButtonPress | OtherMessage
+
+
+def scrub_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD.
+
+    JSON may carry `"\\ud800"`; Python decodes it to a string that cannot be encoded as UTF-8,
+    so it could be neither stored (PostgreSQL's jsonb refuses it) nor sent back to Telegram."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {scrub_surrogates(key): scrub_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_surrogates(item) for item in value]
+    return value
 
 
 def parse_update(update: dict[str, Any]) -> Incoming | None:

@@ -94,7 +94,7 @@ class Intake:
         if self._metrics is not None:
             self._metrics.updates_received.inc(len(result.stored))
         for entry in result.stored:
-            self._hand_over(entry.entry_id, parsed[entry.update_id])
+            self._hand_over(entry.entry_id, parsed[entry.update_id], now)
         for chat_id, _ in result.dropped:
             self._notice(
                 ("slow", chat_id), now, SLOW_DOWN_EVERY, SendText(chat_id, texts.slow_down())
@@ -107,16 +107,20 @@ class Intake:
         with connection_scope():
             pending = inbox.pending_entries()
         for entry in pending:
-            incoming = parse_update(entry.payload)
+            incoming = parse_update(scrub_surrogates(entry.payload))
             if incoming is not None:
                 self._hand_over(entry.entry_id, incoming)
         if pending:
             log.info("resuming %d inbox entries from before the restart", len(pending))
         return len(pending)
 
-    def _hand_over(self, entry_id: int, incoming: Incoming) -> None:
+    def _hand_over(
+        self, entry_id: int, incoming: Incoming, received_at: datetime | None = None
+    ) -> None:
         key = SessionKey(incoming.chat_id, incoming.user_id)
-        self._supervisor.tell(HandleUpdate(key, incoming, entry_id=entry_id))
+        self._supervisor.tell(
+            HandleUpdate(key, incoming, entry_id=entry_id, received_at=received_at)
+        )
 
     def _addressed_elsewhere(self, incoming: Incoming) -> bool:
         """`/add@OtherBot` is for another bot: not ours to act on, in any chat."""

@@ -45,6 +45,7 @@ def _to_learner(row: User) -> Learner:
         settings_screen=row.settings_screen,
         confirm_until=row.confirm_until,
         inactive=row.inactive,
+        last_seen_at=row.last_seen_at,
     )
 
 

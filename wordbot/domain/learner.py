@@ -36,6 +36,7 @@ class Learner:
     reminder_times: tuple[ReminderTime, ...] | None = None  # None: the configured slots
     language: str | None = None  # "en"/"ru"; None until first contact sets it
     inactive: bool = False  # blocked the bot: no reminders until they write again (§7.6)
+    last_seen_at: datetime | None = None  # last message or press, to the hour (/admin)
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -59,9 +59,7 @@ class FaultPlan:
         chat_id: int | None = None,
     ) -> None:
         with self._lock:
-            self._faults.append(
-                _Fault(method, status, count, retry_after, description, chat_id)
-            )
+            self._faults.append(_Fault(method, status, count, retry_after, description, chat_id))
 
     def add_delay(self, method: str | None, seconds: float, count: int) -> None:
         with self._lock:

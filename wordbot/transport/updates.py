@@ -43,6 +43,9 @@ class TextMessage:
     chat_type: str
     message_id: int
     text: str
+    sender_name: str | None = None  # first and last name, @username: for /feedback
+    reply_to_message_id: int | None = None  # the message this one replies to, if any
+    reply_to_bot_text: str | None = None  # that message's text, when a bot wrote it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class CommandMessage:
     command: str
     args: str
     mention: str | None = None  # `/add@SomeBot`: the bot the command is addressed to
+    sender_name: str | None = None  # first and last name, @username: for /feedback
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,11 +137,19 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
     base = (update_id, int(chat["id"]), int(sender["id"]), str(chat.get("type", "")))
     message_id = int(message["message_id"])
     text = message.get("text")
+    name = _sender_name(sender)
     if isinstance(text, str):
         if text.startswith("/"):
             command, args, mention = _split_command(text)
-            return CommandMessage(*base, message_id, command, args, mention)
-        return TextMessage(*base, message_id, text)
+            return CommandMessage(*base, message_id, command, args, mention, name)
+        replied = message.get("reply_to_message")
+        reply_id = reply_text = None
+        if isinstance(replied, dict) and isinstance(replied.get("message_id"), int):
+            reply_id = replied["message_id"]
+            author = replied.get("from")
+            if isinstance(author, dict) and author.get("is_bot") is True:
+                reply_text = replied.get("text") if isinstance(replied.get("text"), str) else None
+        return TextMessage(*base, message_id, text, name, reply_id, reply_text)
     document = message.get("document")
     if isinstance(document, dict):
         return DocumentMessage(
@@ -150,6 +162,16 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
         )
     kind = next((k for k in _MESSAGE_KINDS if k in message), "unsupported")
     return OtherMessage(*base, message_id, kind)
+
+
+def _sender_name(sender: dict[str, Any]) -> str | None:
+    """ "Ada Lovelace (@ada)" from a `from` object; None when it names nobody."""
+    parts = [sender.get(key) for key in ("first_name", "last_name")]
+    name = " ".join(part for part in parts if isinstance(part, str) and part.strip())
+    username = sender.get("username")
+    if isinstance(username, str) and username:
+        name = f"{name} (@{username})" if name else f"@{username}"
+    return name or None
 
 
 def _split_command(text: str) -> tuple[str, str, str | None]:

@@ -100,6 +100,7 @@ class UserSession(pykka.ThreadingActor):
         self._delivery = Deliverer(key, self._rules, self._cache, services.outbound)
         self._metrics = services.metrics
         self._after_commit: list[Callable[[], None]] = []  # e.g. a /stats picture, a counter
+        self._releases: list[Callable[[], None]] = []  # given back once applied or failed
 
     def on_receive(self, message: Any) -> Any:
         match message:
@@ -125,9 +126,17 @@ class UserSession(pykka.ThreadingActor):
     def _change(self, decide: Decision, entry_id: int | None = None) -> None:
         now = self._services.clock.now()
         moment = Moment(now, self._rng, new_token)
-        self._after_commit = []
-        transition = decide(moment)
-        self._work.apply(transition, entry_id, now, self._rng)
+        self._after_commit, self._releases = [], []
+        try:
+            transition = decide(moment)
+            self._work.apply(transition, entry_id, now, self._rng)
+        except BaseException:
+            self._after_commit = []
+            raise
+        finally:
+            releases, self._releases = self._releases, []
+            for release in releases:
+                release()
         prompts = [transition.prompt] if transition.prompt is not None else []
         targets = {prompt.target for prompt in prompts}
         for owed in (
@@ -347,6 +356,15 @@ class UserSession(pykka.ThreadingActor):
             return reply(snapshot, texts.unsupported_document())
         if document.file_size is not None and document.file_size > MAX_IMPORT_BYTES:
             return reply(snapshot, texts.document_too_large())
+        gate = self._services.import_gate
+        if not gate.try_acquire():  # SPEC §7.6: two file imports at once in the process
+            return reply(snapshot, texts.imports_busy())
+        # the slot is held through the download, the parse and the unit of work's commit
+        self._releases.append(gate.release)
+        return self._document_import(snapshot, document)
+
+    def _document_import(self, snapshot: Snapshot, document: DocumentMessage) -> Transition:
+        reply = vocabulary_rules.reply
         try:
             content = self._delivery.download(document.file_id, MAX_IMPORT_BYTES)
         except FileTooLarge:

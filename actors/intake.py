@@ -4,7 +4,8 @@ A batch is written to the inbox in one transaction; each new entry then goes to 
 actor, which handles that user's entries in the order they reached the inbox. Updates the
 bot does not act on (edits, `/cmd@OtherBot`) are not stored, nor is a private update whose
 chat is not its sender's own (a private chat's id is the user's id; anything else is forged
-or broken, and no reply goes to that chat). Lone surrogates in an update's strings become
+or broken, and no reply goes to that chat; a press only gets "no longer active", which only
+the presser sees). Lone surrogates in an update's strings become
 U+FFFD before it is stored or parsed: they can be neither stored nor sent back. Group chats get "private chats
 only" at most once an hour, and a user past the inbox bound gets "slow down" at most once a
 minute, both as notices that never hold up the caller.
@@ -84,6 +85,8 @@ class Intake:
                 log.warning(
                     "inbox: private update %s from another chat; ignored", incoming.update_id
                 )
+                if isinstance(incoming, ButtonPress):  # the presser hears "no longer active"
+                    self._offer(AnswerCallback(incoming.callback_query_id, texts.stale_button()))
                 continue
             parsed[incoming.update_id] = incoming
             arrivals.append(

@@ -8,8 +8,8 @@ from datetime import timedelta
 from actors.intake import Intake
 from actors.messages import HandleUpdate
 from storage import inbox
-from wordbot.effects import SendText
-from wordbot.rendering.vocabulary import private_only, slow_down
+from wordbot.effects import AnswerCallback, SendText
+from wordbot.rendering.vocabulary import private_only, slow_down, stale_button
 
 
 class Supervisor:
@@ -88,7 +88,7 @@ def test_a_private_update_from_another_chat_is_not_stored_and_gets_no_reply(db, 
     assert [entry.update_id for entry in inbox.pending_entries()] == [2]
 
 
-def test_a_press_on_a_message_in_another_private_chat_is_ignored(db, clock):
+def test_a_press_on_a_message_in_another_private_chat_is_only_answered_stale(db, clock):
     take, offered = intake(clock)
     press = {
         "update_id": 3,
@@ -100,7 +100,8 @@ def test_a_press_on_a_message_in_another_private_chat_is_ignored(db, clock):
         },
     }
     take([press])
-    assert take._supervisor.messages == [] and offered == []
+    assert take._supervisor.messages == []
+    assert offered == [AnswerCallback("q1", stale_button())]
 
 
 def test_lone_surrogates_become_replacement_characters_before_storing(db, clock):

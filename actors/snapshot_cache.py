@@ -19,9 +19,9 @@ from wordbot.decide.transition import Snapshot
 from wordbot.domain.game import GameCard
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
+from wordbot.domain.operating import AdminCounts
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
-from wordbot.rendering.operating import AdminCounts
 
 __all__ = ["CACHED_CARDS", "SnapshotCache"]
 

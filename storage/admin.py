@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from storage import inbox
 from storage.models import Outbox, ReviewLog, User
-from wordbot.rendering.operating import AdminCounts
+from wordbot.domain.operating import AdminCounts
 
 __all__ = ["admin_counts", "outbox_depth"]
 

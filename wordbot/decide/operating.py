@@ -17,9 +17,9 @@ from collections.abc import Collection
 from datetime import timedelta
 
 from wordbot.decide.transition import Moment, Snapshot, Transition, UpdateLearner
+from wordbot.domain.operating import AdminCounts
 from wordbot.effects import SendText
 from wordbot.rendering import operating as texts
-from wordbot.rendering.operating import AdminCounts
 
 __all__ = [
     "FEEDBACK_INPUT",

@@ -8,13 +8,12 @@ reads the marker back, in any language, since it is not translated).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from wordbot.domain.operating import AdminCounts
 from wordbot.i18n import gettext as _
 from wordbot.rendering.html import escape
 
 __all__ = [
-    "AdminCounts",
     "admin_report",
     "feedback_for_admin",
     "feedback_reply_for_user",
@@ -26,17 +25,6 @@ __all__ = [
 ]
 
 _MARKER = re.compile(r"#id(\d{1,19})\b")
-
-
-@dataclass(frozen=True, slots=True)
-class AdminCounts:
-    users: int
-    active_today: int
-    active_week: int
-    grades_today: int
-    inbox: int
-    outbox: int
-    version: str
 
 
 def feedback_usage(*, lang: str = "en") -> str:

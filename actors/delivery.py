@@ -2,7 +2,9 @@
 next prompt go out at once; then the sent entries are removed and the prompt's message id is
 recorded, in one transaction. An entry that failed for now (outage, rate limit) stays owed and
 the user's next event tries again; one Telegram refused for good (e.g. the message is gone) is
-dropped with a log line. A prompt not sent stays owed too: its session has no message id."""
+dropped with a log line. A prompt not sent stays owed too: its session has no message id.
+A 403 "bot was blocked" marks the user inactive (SPEC §7.6): what was owed is dropped, no
+reminder goes out until they write again."""
 
 from __future__ import annotations
 
@@ -80,11 +82,21 @@ class Deliverer:
             for prompt, delivery in zip(prompts, deliveries[len(entries) :], strict=True)
             if delivery.ok
         ]
-        if done or sent:
+        blocked = any(delivery.blocked for delivery in deliveries)
+        if done or sent or blocked:
             with transaction():
                 outbox.mark_sent(done)
                 for prompt, message_id in sent:
                     self._record(prompt, message_id, now)
+                if blocked:
+                    self.mark_blocked(now)
+
+    def mark_blocked(self, now: datetime) -> None:
+        """The user blocked the bot: inactive until they write again (SPEC §7.6)."""
+        if not self._cache.learner(now).inactive:
+            log.info("%s blocked the bot; marked inactive", self._key)
+            users.update_learner(self._key.user_id, now, inactive=True)
+            self._cache.update_learner({"inactive": True})
 
     def _record(self, prompt: Prompt, message_id: int, now: datetime) -> None:
         """The prompt's message id: only then do its buttons count."""

@@ -2,7 +2,11 @@
 
 A batch is written to the inbox in one transaction; each new entry then goes to its user's
 actor, which handles that user's entries in the order they reached the inbox. Updates the
-bot does not act on (edits, `/cmd@OtherBot`) are not stored. Group chats get "private chats
+bot does not act on (edits, `/cmd@OtherBot`) are not stored, nor is a private update whose
+chat is not its sender's own (a private chat's id is the user's id; anything else is forged
+or broken, and no reply goes to that chat; a press only gets "no longer active", which only
+the presser sees). Lone surrogates in an update's strings become
+U+FFFD before it is stored or parsed: they can be neither stored nor sent back. Group chats get "private chats
 only" at most once an hour, and a user past the inbox bound gets "slow down" at most once a
 minute, both as notices that never hold up the caller.
 """
@@ -23,8 +27,15 @@ from storage.database import connection_scope
 from wordbot.clock import Clock
 from wordbot.effects import AnswerCallback, Effect, SendText
 from wordbot.i18n import language_for
+from wordbot.metrics import Metrics
 from wordbot.rendering import vocabulary as texts
-from wordbot.transport.updates import ButtonPress, CommandMessage, Incoming, parse_update
+from wordbot.transport.updates import (
+    ButtonPress,
+    CommandMessage,
+    Incoming,
+    parse_update,
+    scrub_surrogates,
+)
 
 __all__ = ["GROUP_NOTICE_EVERY", "SLOW_DOWN_EVERY", "Intake"]
 
@@ -42,8 +53,10 @@ class Intake:
         offer_notice: Callable[[Effect], bool],
         clock: Clock,
         bot_username: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._supervisor = supervisor
+        self._metrics = metrics
         self._offer = offer_notice
         self._clock = clock
         self._bot_username = (bot_username or "").lower()
@@ -62,11 +75,19 @@ class Intake:
         now = self._clock.now()
         arrivals, parsed = [], {}
         for update in updates:
+            update = scrub_surrogates(update)
             incoming = parse_update(update)
             if incoming is None or self._addressed_elsewhere(incoming):
                 continue
             if incoming.chat_type != "private":
                 self._answer_group(incoming, now)
+                continue
+            if incoming.chat_id != incoming.user_id:
+                log.warning(
+                    "inbox: private update %s from another chat; ignored", incoming.update_id
+                )
+                if isinstance(incoming, ButtonPress):  # the presser hears "no longer active"
+                    self._offer(AnswerCallback(incoming.callback_query_id, texts.stale_button()))
                 continue
             parsed[incoming.update_id] = incoming
             arrivals.append(
@@ -74,8 +95,10 @@ class Intake:
             )
         with connection_scope():
             result = inbox.add_batch(arrivals, now)
+        if self._metrics is not None:
+            self._metrics.updates_received.inc(len(result.stored))
         for entry in result.stored:
-            self._hand_over(entry.entry_id, parsed[entry.update_id])
+            self._hand_over(entry.entry_id, parsed[entry.update_id], now)
         for chat_id, _ in result.dropped:
             self._notice(
                 ("slow", chat_id), now, SLOW_DOWN_EVERY, SendText(chat_id, texts.slow_down())
@@ -88,16 +111,20 @@ class Intake:
         with connection_scope():
             pending = inbox.pending_entries()
         for entry in pending:
-            incoming = parse_update(entry.payload)
+            incoming = parse_update(scrub_surrogates(entry.payload))
             if incoming is not None:
                 self._hand_over(entry.entry_id, incoming)
         if pending:
             log.info("resuming %d inbox entries from before the restart", len(pending))
         return len(pending)
 
-    def _hand_over(self, entry_id: int, incoming: Incoming) -> None:
+    def _hand_over(
+        self, entry_id: int, incoming: Incoming, received_at: datetime | None = None
+    ) -> None:
         key = SessionKey(incoming.chat_id, incoming.user_id)
-        self._supervisor.tell(HandleUpdate(key, incoming, entry_id=entry_id))
+        self._supervisor.tell(
+            HandleUpdate(key, incoming, entry_id=entry_id, received_at=received_at)
+        )
 
     def _addressed_elsewhere(self, incoming: Incoming) -> bool:
         """`/add@OtherBot` is for another bot: not ours to act on, in any chat."""

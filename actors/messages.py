@@ -42,6 +42,7 @@ class HandleUpdate:
     incoming: Incoming
     completion: Future | None = field(default=None, compare=False, repr=False)
     entry_id: int | None = None
+    received_at: datetime | None = None  # when it reached the inbox (handling latency)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,12 @@
-"""What every actor needs from outside: settings, the clock, the outbound sender, a seed."""
+"""What every actor needs from outside: settings, the clock, the outbound sender, a seed, and
+the process-wide pieces shared by all actors: metrics, the import gate, the picture worker."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
@@ -13,8 +15,10 @@ from wordbot.config import Settings
 from wordbot.decide.transition import Rules
 from wordbot.domain.slots import SlotTimes
 from wordbot.effects import Delivery, Effect
+from wordbot.import_gate import ImportGate
+from wordbot.metrics import Metrics
 
-__all__ = ["Outbound", "Services"]
+__all__ = ["Outbound", "PictureJobs", "Services"]
 
 
 class Outbound(Protocol):
@@ -25,12 +29,20 @@ class Outbound(Protocol):
     def download(self, file_id: str, max_bytes: int = ...) -> bytes | None: ...
 
 
+class PictureJobs(Protocol):
+    def submit(self, job: Callable[[], object]) -> Future: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     settings: Settings
     clock: Clock
     outbound: Outbound
     seed: int | None = None  # seeds every actor's random generator, so a failure can be replayed
+    metrics: Metrics | None = None  # None: nothing is counted (tests that do not look)
+    import_gate: ImportGate = field(default_factory=ImportGate)  # SPEC §7.6: two at once
+    # renders /stats pictures off the actors' threads; None: in the actor (tests)
+    pictures: PictureJobs | None = None
 
     def rng_for(self, chat_id: int, user_id: int) -> random.Random:
         if self.seed is None:

@@ -10,13 +10,17 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from actors.messages import SessionKey
-from storage import cards, game, training, users, vocabulary
+from storage import admin, cards, game, training, users, vocabulary
+from storage import stats as stats_storage
+from wordbot import __version__
 from wordbot.decide.reminders import ReminderFacts
+from wordbot.decide.stats import StatsFacts
 from wordbot.decide.transition import Snapshot
 from wordbot.domain.game import GameCard
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.new_cards import learner_zone, user_day
+from wordbot.domain.operating import AdminCounts
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
 
@@ -126,6 +130,24 @@ class SnapshotCache:
             last_graded_at=vocabulary.last_graded_at(self.key.user_id),
             candidates=candidates,
         )
+
+    def stats_facts(self, now: datetime) -> StatsFacts:
+        """What /stats counts (SPEC §14): cards, about 400 days of review log, 30 days of games."""
+        user_id = self.key.user_id
+        return StatsFacts(
+            cards=stats_storage.load_card_stats(user_id, now),
+            reviews=stats_storage.load_review_events(user_id, now),
+            games=stats_storage.load_game_results(user_id, now),
+        )
+
+    def review_times(self, now: datetime) -> list[datetime]:
+        """When the user graded (the review log), for the streak after a finished session."""
+        events = stats_storage.load_review_events(self.key.user_id, now)
+        return [event.reviewed_at for event in events]
+
+    def admin_counts(self, now: datetime) -> AdminCounts:
+        """/admin's numbers (the caller checked that this user is an admin)."""
+        return admin.admin_counts(now, __version__)
 
     # --- kept up to date by the unit of work and delivery ----------------------------------------
 

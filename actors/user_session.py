@@ -25,6 +25,7 @@ from actors.messages import (
     ReminderDue,
     SessionKey,
 )
+from actors.pictures import picture_job
 from actors.services import Services
 from actors.snapshot_cache import SnapshotCache
 from actors.unit_of_work import UnitOfWork
@@ -39,21 +40,38 @@ from wordbot.callback_data import (
 )
 from wordbot.decide import game as game_rules
 from wordbot.decide import vocabulary as vocabulary_rules
-from wordbot.decide.reminders import decide_reminder, decide_user_active
+from wordbot.decide.operating import (
+    decide_admin,
+    decide_feedback_command,
+    decide_feedback_reply,
+    decide_feedback_text,
+    decide_seen,
+    is_admin,
+)
+from wordbot.decide.reminders import decide_reminder, decide_unblocked, decide_user_active
 from wordbot.decide.settings import (
     cancel_text_input,
     decide_settings_command,
     decide_settings_press,
     decide_settings_text,
 )
+from wordbot.decide.stats import StatsPicture, decide_stats, streak_line_for
 from wordbot.decide.training import (
     decide_grade,
     decide_start_or_resume,
+    is_last_card,
     owed_training_prompt,
     scheduler_config,
     stale_press,
 )
-from wordbot.decide.transition import Moment, Snapshot, Transition, merge
+from wordbot.decide.transition import (
+    Moment,
+    SaveCard,
+    SaveTraining,
+    Snapshot,
+    Transition,
+    merge,
+)
 from wordbot.domain.csv_import import is_supported_document, parse_document
 from wordbot.domain.game import build_deck
 from wordbot.domain.pairs import MAX_IMPORT_BYTES, VocabularyInputError, parse_pairs_text
@@ -95,6 +113,9 @@ class UserSession(pykka.ThreadingActor):
         self._cache = SnapshotCache(key)
         self._work = UnitOfWork(key, self._rules, self._cache)
         self._delivery = Deliverer(key, self._rules, self._cache, services.outbound)
+        self._metrics = services.metrics
+        self._after_commit: list[Callable[[], None]] = []  # e.g. a /stats picture, a counter
+        self._releases: list[Callable[[], None]] = []  # given back once applied or failed
 
     def on_receive(self, message: Any) -> Any:
         match message:
@@ -122,8 +143,17 @@ class UserSession(pykka.ThreadingActor):
     def _change(self, decide: Decision, entry_id: int | None = None) -> None:
         now = self._services.clock.now()
         moment = Moment(now, self._rng, new_token)
-        transition = decide(moment)
-        self._work.apply(transition, entry_id, now, self._rng)
+        self._after_commit, self._releases = [], []
+        try:
+            transition = decide(moment)
+            self._work.apply(transition, entry_id, now, self._rng)
+        except BaseException:
+            self._after_commit = []
+            raise
+        finally:
+            releases, self._releases = self._releases, []
+            for release in releases:
+                release()
         prompts = [transition.prompt] if transition.prompt is not None else []
         targets = {prompt.target for prompt in prompts}
         game = self._cache.game()
@@ -137,6 +167,9 @@ class UserSession(pykka.ThreadingActor):
             if owed is not None and owed.target not in targets:
                 prompts.append(owed)
         self._delivery.deliver(transition.answer, prompts, now, flush=bool(transition.owed))
+        after, self._after_commit = self._after_commit, []
+        for step in after:
+            step()
 
     def _owed_training_prompt(self, now, lang: str):
         """The prompt the session owes, its buttons labelled for the current card."""
@@ -166,6 +199,7 @@ class UserSession(pykka.ThreadingActor):
                 self._change(
                     lambda moment: self._decide_update(message.incoming, moment), message.entry_id
                 )
+            self._count_handled(message)
         except Exception:
             log.exception("user actor %s: update %s failed", self.key, message.incoming.update_id)
             self._cache.forget()
@@ -173,6 +207,33 @@ class UserSession(pykka.ThreadingActor):
         finally:
             if message.completion is not None:
                 message.completion.set(None)
+
+    def _count_handled(self, message: HandleUpdate) -> None:
+        """SPEC §16: updates handled, and how long after reaching the inbox."""
+        if self._metrics is None:
+            return
+        if message.received_at is None:
+            self._metrics.updates_handled.inc()
+            return
+        waited = self._services.clock.now() - message.received_at
+        self._metrics.update_handled(max(0.0, waited.total_seconds()))
+
+    def _after(self, step: Callable[[], None]) -> None:
+        """Run `step` once this event's unit of work has committed and its delivery is done."""
+        self._after_commit.append(step)
+
+    def _count(self, record: Callable[[Any], None]) -> None:
+        metrics = self._metrics
+        if metrics is not None:
+            self._after(lambda: record(metrics))
+
+    def _send_picture(self, picture: StatsPicture) -> None:
+        """Hand the /stats picture to the picture worker (in this thread when there is none)."""
+        job = picture_job(picture, self._services.outbound)
+        if self._services.pictures is None:
+            job()
+        else:
+            self._services.pictures.submit(job)
 
     def _apologise(self, message: HandleUpdate) -> None:
         """Say so, and remove the entry on its own so it is not tried forever."""
@@ -196,7 +257,10 @@ class UserSession(pykka.ThreadingActor):
     def _reminder_due(self, moment: Moment) -> Transition:
         snapshot = self._snapshot(moment)
         facts = self._cache.reminder_facts(moment.now, snapshot.learner.cards_per_session)
-        return decide_reminder(snapshot, facts, self._rules, moment)
+        decided = decide_reminder(snapshot, facts, self._rules, moment)
+        if any(isinstance(write, SaveTraining) for write in decided.writes):
+            self._count(lambda metrics: metrics.reminders_sent.inc())
+        return decided
 
     def _end_idle_game(self, moment: Moment) -> Transition:
         return game_rules.decide_end_idle(self._snapshot(moment), self._rules, moment)
@@ -204,7 +268,13 @@ class UserSession(pykka.ThreadingActor):
     def _decide_update(self, incoming: Incoming, moment: Moment) -> Transition:
         # first contact creates the learner's row, in the language Telegram reports
         snapshot = self._cache.snapshot(moment.now, language=language_for(incoming.language_code))
-        active = decide_user_active(snapshot, self._rules, moment)
+        active = merge(
+            merge(
+                decide_user_active(snapshot, self._rules, moment),
+                decide_unblocked(snapshot, self._rules, moment),
+            ),
+            decide_seen(snapshot, moment),
+        )
         match incoming:
             case CommandMessage(command=command, args=args):
                 cancel = Transition()
@@ -212,9 +282,12 @@ class UserSession(pykka.ThreadingActor):
                     cancel = vocabulary_rules.cancel_pending_input(snapshot)
                 if command != "settings":
                     cancel = merge(cancel, cancel_text_input(snapshot))
-                decided = merge(cancel, self._command(snapshot, command, args, moment))
+                decided = merge(
+                    cancel,
+                    self._command(snapshot, command, args, moment, incoming.sender_name),
+                )
             case TextMessage(text=text):
-                decided = self._text(snapshot, text, moment)
+                decided = self._text(snapshot, text, moment, incoming)
             case DocumentMessage():
                 cancel = vocabulary_rules.cancel_pending_input(snapshot)
                 decided = merge(cancel, self._document(snapshot, incoming))
@@ -228,7 +301,14 @@ class UserSession(pykka.ThreadingActor):
                 decided = Transition()
         return merge(active, decided)
 
-    def _command(self, snapshot: Snapshot, command: str, args: str, moment: Moment) -> Transition:
+    def _command(
+        self,
+        snapshot: Snapshot,
+        command: str,
+        args: str,
+        moment: Moment,
+        sender_name: str | None = None,
+    ) -> Transition:
         reply = vocabulary_rules.reply
         match command:
             case "start":
@@ -260,10 +340,31 @@ class UserSession(pykka.ThreadingActor):
                 return game_rules.decide_game_command(snapshot, args, deck, self._rules, moment)
             case "settings":
                 return decide_settings_command(snapshot, self._rules, moment)
+            case "stats":
+                decided = decide_stats(snapshot, self._cache.stats_facts(moment.now), moment)
+                if decided.picture is not None:
+                    picture = decided.picture
+                    self._after(lambda: self._send_picture(picture))
+                return decided.transition
+            case "feedback":
+                admins = self._services.settings.admin.ids
+                return decide_feedback_command(snapshot, args, sender_name, admins, moment)
+            case "admin" if is_admin(snapshot, self._services.settings.admin.ids):
+                return decide_admin(snapshot, self._cache.admin_counts(moment.now))
             case _:
                 return reply(snapshot, texts.unknown_command(command, lang=snapshot.lang))
 
-    def _text(self, snapshot: Snapshot, text: str, moment: Moment) -> Transition:
+    def _text(
+        self, snapshot: Snapshot, text: str, moment: Moment, message: TextMessage | None = None
+    ) -> Transition:
+        admins = self._services.settings.admin.ids
+        if message is not None:
+            answered = decide_feedback_reply(snapshot, message, admins)
+            if answered is not None:
+                return answered
+            forwarded = decide_feedback_text(snapshot, message, admins, moment)
+            if forwarded is not None:
+                return forwarded
         if snapshot.learner.awaits_input(vocabulary_rules.ADD_INPUT, moment.now):
             return merge(
                 vocabulary_rules.cancel_pending_input(snapshot), self._import_text(snapshot, text)
@@ -298,6 +399,15 @@ class UserSession(pykka.ThreadingActor):
             return reply(snapshot, texts.unsupported_document(lang=snapshot.lang))
         if document.file_size is not None and document.file_size > MAX_IMPORT_BYTES:
             return reply(snapshot, texts.document_too_large(lang=snapshot.lang))
+        gate = self._services.import_gate
+        if not gate.try_acquire():  # SPEC §7.6: two file imports at once in the process
+            return reply(snapshot, texts.imports_busy(lang=snapshot.lang))
+        # the slot is held through the download, the parse and the unit of work's commit
+        self._releases.append(gate.release)
+        return self._document_import(snapshot, document)
+
+    def _document_import(self, snapshot: Snapshot, document: DocumentMessage) -> Transition:
+        reply = vocabulary_rules.reply
         try:
             content = self._delivery.download(document.file_id, MAX_IMPORT_BYTES)
         except FileTooLarge:
@@ -317,7 +427,14 @@ class UserSession(pykka.ThreadingActor):
             pair_count = self._cache.pair_count()
             return vocabulary_rules.decide_clear_press(snapshot, press, data, pair_count, moment)
         if scope == TRAINING_SCOPE:
-            return decide_grade(snapshot, press, data, moment)
+            streak = None
+            if is_last_card(snapshot):  # "Well done" may follow: with the streak (SPEC §14)
+                review_times = self._cache.review_times(moment.now)
+                streak = streak_line_for(snapshot.learner, review_times, moment.now)
+            decided = decide_grade(snapshot, press, data, moment, streak)
+            if any(isinstance(write, SaveCard) for write in decided.writes):
+                self._count(lambda metrics: metrics.graded(data.action))
+            return decided
         if scope == GAME_SCOPE:
             deck = ()
             if data.action == "new":

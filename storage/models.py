@@ -76,6 +76,8 @@ class User(BaseModel):
     timezone = CharField(max_length=64, default="UTC")
     reminder_times = JSONField(null=True)
     language = CharField(max_length=8, null=True)
+    inactive = BooleanField(default=False)  # blocked the bot (SPEC §7.6, migration 0012)
+    last_seen_at = UtcDateTimeField(null=True)  # last message or press, to the hour (0012)
 
     class Meta:
         table_name = "users"

@@ -59,6 +59,8 @@ def _to_learner(row: User) -> Learner:
         timezone=row.timezone if is_zone(row.timezone or "") else "UTC",
         reminder_times=times_from_json(row.reminder_times),
         language=row.language,
+        inactive=row.inactive,
+        last_seen_at=row.last_seen_at,
     )
 
 
@@ -153,9 +155,14 @@ def due_for_reminder(
 ) -> list[DueReminder]:
     """Learners whose next reminder slot time has passed, oldest first (then by id), at most
     `limit`, strictly after the place `after` (keyset paging: a pass reads page after page,
-    never one twice). One range scan of the (reminders_paused, next_reminder_at) index.
+    never one twice). One range scan of the (reminders_paused, next_reminder_at) index;
+    users who blocked the bot (`inactive`) are skipped.
     NULL means no slot enabled (or not computed yet: the user's next message computes it)."""
-    condition = (User.reminders_paused == False) & (User.next_reminder_at <= now)  # noqa: E712
+    condition = (
+        (User.reminders_paused == False)  # noqa: E712
+        & (User.next_reminder_at <= now)
+        & (User.inactive == False)  # noqa: E712 - blocked the bot (SPEC §7.6)
+    )
     if after is not None:
         after_at, after_id = after
         condition &= (User.next_reminder_at > after_at) | (

@@ -11,11 +11,11 @@ from telebot import apihelper
 from telebot.types import BotCommand
 
 from actors.intake import Intake
-from actors.messages import Recover, SessionKey, StopSessions
+from actors.messages import CountLive, Recover, SessionKey, StopSessions
 from actors.scheduler import Metronome, Scheduler
 from actors.services import Services
 from actors.supervisor import Supervisor
-from storage import game, outbox, training
+from storage import admin, game, inbox, outbox, training
 from storage.database import close_database, database, open_database
 from storage.instance_lock import InstanceLock
 from storage.migrate import migrate
@@ -23,6 +23,8 @@ from wordbot import systemd
 from wordbot.clock import Clock, SystemClock
 from wordbot.config import Settings
 from wordbot.i18n import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from wordbot.import_gate import ImportGate
+from wordbot.metrics import Metrics, MetricsServer
 from wordbot.rendering.vocabulary import command_menu
 from wordbot.systemd import Heartbeat
 from wordbot.transport.bot_api import make_bot
@@ -31,12 +33,14 @@ from wordbot.transport.pacing import Pacer
 from wordbot.transport.poller import Poller
 from wordbot.transport.sender import Sender
 from wordbot.transport.webhook_server import WebhookApp, WebhookServer, new_secret_token
+from wordbot.transport.workers import Workers
 
 __all__ = ["Application"]
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 5.0  # actors' share of SPEC §7.5's 10 seconds
+GAUGE_TIMEOUT_SECONDS = 1.0  # a scrape never waits longer on the Supervisor
 
 
 class Application:
@@ -62,6 +66,7 @@ class Application:
 
             bot = make_bot(token, settings.telegram.api_url)
             telegram = settings.telegram
+            metrics = Metrics()
             sender = Sender(
                 bot,
                 pacer=Pacer(
@@ -69,12 +74,23 @@ class Application:
                     telegram.per_chat_per_second,
                     telegram.per_chat_burst,
                 ),
+                metrics=metrics,
             )
-            services = Services(settings, self.clock, sender)
+            services = Services(
+                settings,
+                self.clock,
+                sender,
+                metrics=metrics,
+                import_gate=ImportGate(),
+                # /stats pictures are drawn here, off the actors' threads (daemon: never
+                # holds up the exit); when it is busy a picture is drawn in its user's actor
+                pictures=Workers(1, "pictures"),
+            )
             self._prepare_telegram(bot)
 
             supervisor = Supervisor.start(services)
             self._stops.append(("supervisor", lambda: self._stop_supervisor(supervisor)))
+            self._serve_metrics(metrics, supervisor)
             scheduler = Scheduler.start(services, supervisor)
             self._stops.append(("scheduler", lambda: scheduler.stop(timeout=1)))
             metronome = Metronome(scheduler)
@@ -86,7 +102,9 @@ class Application:
             notices = Notices(sender.perform)
             notices.start()
             self._stops.append(("notices", notices.stop))
-            intake = Intake(supervisor, notices.offer, self.clock, self._bot_username(bot))
+            intake = Intake(
+                supervisor, notices.offer, self.clock, self._bot_username(bot), metrics=metrics
+            )
             intake.resume()  # the inbox left by the last run goes first, in order
             if telegram.mode == "webhook":
                 self._serve_webhook(bot, intake)
@@ -101,6 +119,20 @@ class Application:
             _database_kind(settings.database.url),
         )
         systemd.ready()
+
+    def _serve_metrics(self, metrics: Metrics, supervisor: pykka.ActorRef) -> None:
+        """SPEC §16: /metrics on `metrics.listen` when it is set; depths read at scrape time."""
+        listen = self.settings.metrics.listen
+        if not listen:
+            return
+        metrics.read_depths(
+            inbox=lambda: _gauge(inbox.pending_count),
+            outbox=lambda: _gauge(admin.outbox_depth),
+            live_actors=lambda: _live_actors(supervisor),
+        )
+        server = MetricsServer(metrics, listen)
+        server.start()
+        self._stops.append(("metrics server", server.stop))
 
     def _poll(self, token: str, intake: Intake) -> None:
         poller = Poller(
@@ -186,6 +218,23 @@ class Application:
         except (pykka.Timeout, pykka.ActorDeadError):
             log.warning("user actors did not all stop in time")
         supervisor.stop(timeout=1)
+
+
+def _gauge(count: Callable[[], int]) -> float:
+    """A count read in the scraping thread with a connection of its own; NaN if it fails."""
+    try:
+        with database.connection_context():
+            return float(count())
+    except Exception:
+        log.warning("metrics: a depth could not be read", exc_info=True)
+        return float("nan")
+
+
+def _live_actors(supervisor: pykka.ActorRef) -> float:
+    try:
+        return float(supervisor.ask(CountLive(), timeout=GAUGE_TIMEOUT_SECONDS))
+    except (pykka.Timeout, pykka.ActorDeadError):
+        return float("nan")
 
 
 def _database_kind(url: str) -> str:

@@ -90,6 +90,7 @@ class Delivery:
     message_id: int | None = None
     error: str | None = None
     transient: bool = False  # failed for now (outage, rate limit): worth trying again later
+    blocked: bool = False  # 403 "bot was blocked by the user" (SPEC §7.6)
 
 
 def effect_to_json(effect: Effect) -> dict:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from actors.intake import Intake
 from actors.messages import HandleUpdate
 from storage import inbox
-from wordbot.effects import SendText
-from wordbot.rendering.vocabulary import private_only, slow_down
+from wordbot.effects import AnswerCallback, SendText
+from wordbot.rendering.vocabulary import private_only, slow_down, stale_button
 
 
 class Supervisor:
@@ -78,3 +78,49 @@ def test_resume_hands_pending_entries_over_in_inbox_order(db, clock):
     again, _ = intake(clock)
     assert again.resume() == 2
     assert [m.incoming.update_id for m in again._supervisor.messages] == [1, 2]
+
+
+def test_a_private_update_from_another_chat_is_not_stored_and_gets_no_reply(db, clock):
+    take, offered = intake(clock)
+    take([message(1, 5, "/help", user_id=6), message(2, 6, "/help")])
+    assert [m.key.user_id for m in take._supervisor.messages] == [6]
+    assert offered == []
+    assert [entry.update_id for entry in inbox.pending_entries()] == [2]
+
+
+def test_a_press_on_a_message_in_another_private_chat_is_only_answered_stale(db, clock):
+    take, offered = intake(clock)
+    press = {
+        "update_id": 3,
+        "callback_query": {
+            "id": "q1",
+            "from": {"id": 6, "is_bot": False, "first_name": "A"},
+            "message": {"message_id": 9, "chat": {"id": 5, "type": "private"}, "date": 1},
+            "data": "t:good:abc",
+        },
+    }
+    take([press])
+    assert take._supervisor.messages == []
+    assert offered == [AnswerCallback("q1", stale_button())]
+
+
+def test_lone_surrogates_become_replacement_characters_before_storing(db, clock):
+    take, _ = intake(clock)
+    update = message(1, 5, "house\ud800, casa\udfff")
+    update["message"]["from"]["first_name"] = "\udc00"
+    take([update])
+    (handed,) = take._supervisor.messages
+    assert handed.incoming.text == "house\ufffd, casa\ufffd"
+    (entry,) = inbox.pending_entries()
+    assert entry.payload["message"]["text"] == "house\ufffd, casa\ufffd"
+    assert entry.payload["message"]["from"]["first_name"] == "\ufffd"
+
+
+def test_a_received_update_moves_the_counter(db, clock):
+    from wordbot.metrics import Metrics
+
+    metrics = Metrics()
+    supervisor = Supervisor()
+    take = Intake(supervisor, lambda e: True, clock, "WordBot_Bot", metrics=metrics)
+    take([message(1, 5, "/help"), message(2, 5, "/help"), message(3, 7, "/x", "group")])
+    assert metrics.registry.get_sample_value("wordbot_updates_received_total") == 2

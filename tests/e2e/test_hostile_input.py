@@ -609,7 +609,7 @@ CASES = [
     case(
         "msg_forged_into_victims_chat",
         forged_answer_in_victims_chat,
-        Reply(HINT, where="victim"),
+        Ignored(),  # SPEC §7.6 / issue 16: no reply goes to a chat that is not the sender's
         check=victims_game_untouched,
     ),
     # updates the bot ignores

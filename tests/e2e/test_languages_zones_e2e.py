@@ -115,7 +115,14 @@ def test_a_russian_user_is_answered_in_russian_and_can_switch_to_english(emulato
 
     shown = open_settings(bot, chat)
     assert "Настройки" in shown.text
-    assert labels(shown) == ["Карточки", "Напоминания", "Часовой пояс", "Язык", "Обучение", "Закрыть"]
+    assert labels(shown) == [
+        "Карточки",
+        "Напоминания",
+        "Часовой пояс",
+        "Язык",
+        "Обучение",
+        "Закрыть",
+    ]
     press(bot, chat, shown, "Язык")
     press(bot, chat, menu(chat), "English")
     assert "Language: English" in menu(chat).text

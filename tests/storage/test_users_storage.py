@@ -52,3 +52,12 @@ def test_a_learner_without_a_language_gets_one_and_a_broken_zone_reads_as_utc(db
     User.update(timezone="Mars/Olympus", reminder_times="not a list").execute()
     learner = users.load_learner(8)
     assert learner.timezone == "UTC" and learner.reminder_times is None
+
+
+def test_a_user_who_blocked_the_bot_is_never_due_for_a_reminder(db):
+    for user in (1, 2):
+        users.ensure_learner(user, user, NOW)
+        users.update_learner(user, NOW, next_reminder_at=NOW - timedelta(hours=1))
+    users.update_learner(2, NOW, inactive=True)
+    assert [due.user_id for due in users.due_for_reminder(NOW, limit=10)] == [1]
+    assert users.load_learner(2).inactive and not users.load_learner(1).inactive

@@ -172,3 +172,44 @@ def test_a_proxy_error_page_is_retried_and_never_raised():
     sleeps: list[float] = []
     delivery = Sender(FlakyBot(), sleep=sleeps.append).perform(SendText(1, "hi"))
     assert delivery.ok and delivery.message_id == 77 and len(sleeps) == 2
+
+
+def test_a_retry_after_over_a_minute_is_not_waited_out_but_left_for_later(
+    emulator, sender_and_sleeps
+):
+    sender, sleeps = sender_and_sleeps
+    emulator.inject_faults(method="sendMessage", status=429, count=1, retry_after=3600)
+    delivery = sender.perform(SendText(CHAT, "later"))
+    assert not delivery.ok and delivery.transient and not delivery.blocked
+    assert sleeps == []
+    assert emulator.chat(CHAT).bot_messages() == []
+
+
+def test_a_retry_after_of_a_minute_is_still_waited_out(emulator, sender_and_sleeps):
+    sender, sleeps = sender_and_sleeps
+    emulator.inject_faults(method="sendMessage", status=429, count=1, retry_after=60)
+    assert sender.perform(SendText(CHAT, "soon")).ok
+    assert sleeps == [60.0]
+
+
+def test_a_user_who_blocked_the_bot_is_reported_blocked_and_not_retried(
+    emulator, sender_and_sleeps
+):
+    sender, sleeps = sender_and_sleeps
+    emulator.chat(CHAT).block_bot()
+    delivery = sender.perform(SendText(CHAT, "anyone there?"))
+    assert not delivery.ok and delivery.blocked and not delivery.transient
+    assert sleeps == []
+    assert len(emulator.calls_to("sendMessage")) == 1
+
+
+def test_a_fault_for_one_chat_leaves_other_chats_alone(emulator, sender_and_sleeps):
+    sender, sleeps = sender_and_sleeps
+    other = CHAT + 1
+    emulator.private_chat(user_id=other)
+    emulator.inject_faults(
+        method="sendMessage", status=429, count=1, retry_after=3600, chat_id=CHAT
+    )
+    assert sender.perform(SendText(other, "served")).ok
+    assert not sender.perform(SendText(CHAT, "held")).ok
+    assert sender.perform(SendText(CHAT, "now")).ok and sleeps == []

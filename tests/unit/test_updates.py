@@ -46,6 +46,8 @@ def _command(text: str, chat: dict | None = None) -> dict:
 
 def _private(cls, **fields):
     fields.setdefault("language_code", USER["language_code"])
+    if cls in (TextMessage, CommandMessage):
+        fields.setdefault("sender_name", "Ana (@ana)")
     return cls(update_id=1001, chat_id=42, user_id=42, chat_type="private", **fields)
 
 
@@ -157,6 +159,7 @@ DOCUMENT = {
                 args="",
                 mention="WordBot",
                 language_code="es",
+                sender_name="Ana (@ana)",
             ),
             id="group_command",
         ),
@@ -244,6 +247,28 @@ DOCUMENT = {
 )
 def test_update_is_parsed_into_its_command(update, expected):
     assert parse_update(update) == expected
+
+
+def test_a_reply_to_the_bot_carries_the_replied_message_and_its_text():
+    update = _message_update(
+        text="Thanks!",
+        reply_to_message={"message_id": 90, "from": BOT_USER, "date": 1, "text": "From #id5"},
+    )
+    parsed = parse_update(update)
+    assert (parsed.reply_to_message_id, parsed.reply_to_bot_text) == (90, "From #id5")
+
+
+def test_a_reply_to_a_person_carries_no_text_and_a_broken_reply_is_ignored():
+    person = {"message_id": 91, "from": USER, "date": 1, "text": "From #id5"}
+    parsed = parse_update(_message_update(text="hi", reply_to_message=person))
+    assert (parsed.reply_to_message_id, parsed.reply_to_bot_text) == (91, None)
+    broken = parse_update(_message_update(text="hi", reply_to_message={"message_id": "x"}))
+    assert broken.reply_to_message_id is None and broken.text == "hi"
+
+
+def test_a_sender_without_names_has_no_sender_name():
+    nameless = {"id": 42, "is_bot": False, "first_name": " "}
+    assert parse_update(_message_update(text="hi", sender=nameless)).sender_name is None
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ from wordbot.rendering import training as texts
 __all__ = [
     "ReminderFacts",
     "decide_reminder",
+    "decide_unblocked",
     "decide_user_active",
     "enabled_slots",
     "next_reminder_at",
@@ -92,6 +93,8 @@ def decide_reminder(
         now=now,
     )
     next_at = next_reminder_at(learner, rules, now)
+    if learner.inactive:
+        return Transition()  # blocked the bot: nothing until they write again (SPEC §7.6)
     if due is None or facts.pairs == 0:
         return _learner_changes(learner, next_reminder_at=next_at)
     if _recently_active(snapshot, rules, now):
@@ -134,6 +137,17 @@ def decide_user_active(snapshot: Snapshot, rules: Rules, moment: Moment) -> Tran
             next_reminder_at=next_reminder_at(learner, rules, moment.now),
         )
     return Transition()
+
+
+def decide_unblocked(snapshot: Snapshot, rules: Rules, moment: Moment) -> Transition:
+    """SPEC §7.6: a user marked inactive (they had blocked the bot) who writes again is active
+    again; their next reminder counts from now, not from a slot missed while blocked."""
+    learner = snapshot.learner
+    if not learner.inactive:
+        return Transition()
+    return _learner_changes(
+        learner, inactive=False, next_reminder_at=next_reminder_at(learner, rules, moment.now)
+    )
 
 
 def _recently_active(snapshot: Snapshot, rules: Rules, now: datetime) -> bool:

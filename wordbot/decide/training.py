@@ -48,6 +48,7 @@ __all__ = [
     "decide_expire",
     "decide_grade",
     "decide_start_or_resume",
+    "is_last_card",
     "new_session",
     "offers_snooze",
     "owed_training_prompt",
@@ -102,8 +103,15 @@ def decide_start_or_resume(
     return Transition(writes=(SaveTraining(started),))
 
 
-def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) -> Transition:
-    """A grade or snooze button of training."""
+def decide_grade(
+    snapshot: Snapshot,
+    press,
+    data: CallbackData,
+    moment: Moment,
+    streak: str | None = None,
+) -> Transition:
+    """A grade or snooze button of training. `streak` ("🔥 N days in a row", SPEC §14) follows
+    "Well done" when this grade finishes the session."""
     session = snapshot.training
     if not _is_current(session, press, data):
         return stale_press(press, data, session, lang=snapshot.lang)
@@ -167,16 +175,22 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
     if next_session is None:
         writes.append(DeleteTraining())
         if session.reviewed_count + 1 > 1:
-            owed.append(
-                SendText(
-                    session.chat_id, texts.well_done(session.reviewed_count + 1, lang=snapshot.lang)
-                )
-            )
+            done = texts.well_done(session.reviewed_count + 1, lang=snapshot.lang)
+            owed.append(SendText(session.chat_id, f"{done}\n{streak}" if streak else done))
     else:
         writes.append(SaveTraining(next_session))
     return Transition(
         writes=tuple(writes), owed=tuple(owed), answer=AnswerCallback(press.callback_query_id)
     )
+
+
+def is_last_card(snapshot: Snapshot) -> bool:
+    """Whether grading the current card would finish the session (no later card is left)."""
+    session = snapshot.training
+    if session is None:
+        return False
+    later = session.pair_ids[session.current_index + 1 :]
+    return not any(pair_id in snapshot.cards for pair_id in later)
 
 
 def _snooze(

@@ -44,6 +44,8 @@ class Learner:
     fsrs_parameters: tuple[float, ...] | None = None
     fitted_at: datetime | None = None
     fitted_on_reviews: int | None = None
+    inactive: bool = False  # blocked the bot: no reminders until they write again (§7.6)
+    last_seen_at: datetime | None = None  # last message or press, to the hour (/admin)
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -316,10 +316,12 @@ class BotApiEmulator:
         count: int = 1,
         retry_after: int | None = None,
         description: str | None = None,
+        chat_id: int | None = None,
     ) -> None:
-        """The next `count` calls to `method` (None: any method) fail with `status` and do
-        nothing; 429 carries `parameters.retry_after` (default 1)."""
-        self._faults.add_fault(method, status, count, retry_after, description)
+        """The next `count` calls to `method` (None: any method; `chat_id`: only calls to
+        that chat) fail with `status` and do nothing; 429 carries `parameters.retry_after`
+        (default 1)."""
+        self._faults.add_fault(method, status, count, retry_after, description, chat_id)
 
     def inject_timeout(
         self, method: str | None = None, seconds: float = 5.0, count: int = 1

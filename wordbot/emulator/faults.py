@@ -25,6 +25,7 @@ class _Fault:
     remaining: int
     retry_after: int | None
     description: str | None
+    chat_id: int | None = None  # None: any chat (and calls without one)
 
     def error(self) -> ApiError:
         retry_after = self.retry_after if self.retry_after is not None else 1
@@ -55,9 +56,10 @@ class FaultPlan:
         count: int,
         retry_after: int | None = None,
         description: str | None = None,
+        chat_id: int | None = None,
     ) -> None:
         with self._lock:
-            self._faults.append(_Fault(method, status, count, retry_after, description))
+            self._faults.append(_Fault(method, status, count, retry_after, description, chat_id))
 
     def add_delay(self, method: str | None, seconds: float, count: int) -> None:
         with self._lock:
@@ -74,15 +76,18 @@ class FaultPlan:
             delay = _take(self._delays, method)
             return delay.seconds if delay else 0.0
 
-    def take_fault(self, method: str) -> ApiError | None:
-        """The error this call must answer with, if one is planned."""
+    def take_fault(self, method: str, chat_id: object = None) -> ApiError | None:
+        """The error this call (to `chat_id`, if it names one) must answer with, if planned."""
         with self._lock:
-            fault = _take(self._faults, method)
+            fault = _take(self._faults, method, chat_id)
             return fault.error() if fault else None
 
 
-def _take(plans: list, method: str):  # type: ignore[no-untyped-def]
+def _take(plans: list, method: str, chat_id: object = None):  # type: ignore[no-untyped-def]
     for plan in plans:
+        wanted_chat = getattr(plan, "chat_id", None)
+        if wanted_chat is not None and str(wanted_chat) != str(chat_id):
+            continue
         if plan.method is None or plan.method.lower() == method.lower():
             plan.remaining -= 1
             if plan.remaining <= 0:

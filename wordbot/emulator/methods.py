@@ -134,7 +134,7 @@ class BotApi:
             delay = self.faults.take_delay(name)
             if delay:
                 self._hold(delay)
-            fault = self.faults.take_fault(name)
+            fault = self.faults.take_fault(name, params.get("chat_id"))
             if fault is not None:
                 raise fault
             if known is None:

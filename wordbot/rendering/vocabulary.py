@@ -54,6 +54,8 @@ BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("words", N_("Browse, search, edit or delete your words")),
     ("export", N_("Download your words as CSV")),
     ("clear", N_("Delete all your words")),
+    ("stats", N_("Your progress in numbers and a chart")),
+    ("feedback", N_("Write to the bot's team")),
     ("help", N_("How to use WordBot")),
 )
 
@@ -108,6 +110,10 @@ def help_text(*, lang: str = "en") -> str:
         "/words lists your pairs, 10 a page; /words <i>text</i> shows only those containing "
         "it (case and accents don't matter). Tap a pair to see when it is due, edit it, "
         "delete it or make it new again.\n\n"
+        "<b>Progress and feedback</b>\n"
+        "/stats shows your words by state, what is due, your streak and true retention, with "
+        "a chart of the last and the next 30 days. /feedback sends a message to the bot's "
+        "team.\n\n"
         "<b>Commands</b>\n{commands}",
         lang,
     ).format(commands=_commands_block(lang))

@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 _NOT_MODIFIED = "message is not modified"
+_BLOCKED = "bot was blocked by the user"
+MAX_RETRY_AFTER_SECONDS = 60.0  # a longer retry_after is not waited out (SPEC §7.6)
 CONCURRENT_CALLS = 16  # threads for effects performed alongside their actor's own call
 
 
@@ -64,12 +66,14 @@ class Sender:
         sleep: Callable[[float], None] = time.sleep,
         download_timeout: tuple[float, float] = DOWNLOAD_TIMEOUT,
         metrics: Metrics | None = None,
+        max_retry_after_seconds: float = MAX_RETRY_AFTER_SECONDS,
     ) -> None:
         self._bot = bot
         self._pacer = pacer
         self._retry_budget = retry_budget_seconds
         self._max_backoff = max_backoff_seconds
         self._max_429 = max_429_retries
+        self._max_retry_after = max_retry_after_seconds
         self._sleep = sleep
         self._jitter = random.Random()
         self._jitter_lock = threading.Lock()
@@ -174,6 +178,7 @@ class Sender:
             message_id=getattr(outcome.result, "message_id", None),
             error=outcome.error,
             transient=outcome.transient,
+            blocked=outcome.blocked,
         )
 
     def _call(
@@ -181,7 +186,11 @@ class Sender:
     ) -> _Outcome:
         """SPEC §7.2: 429 waits `retry_after`; 5xx, timeouts and connection errors back off
         exponentially with jitter until about `retry_budget_seconds` were spent waiting; then
-        the call is logged and dropped. Nothing is raised."""
+        the call is logged and dropped. Nothing is raised.
+
+        SPEC §7.6: a `retry_after` over `max_retry_after_seconds` is not waited out: the call
+        fails for now (transient), so an owed message stays in the outbox and the caller's
+        actor moves on. A 403 "bot was blocked" is reported as `blocked`, never retried."""
         waited, attempt, throttled = 0.0, 0, 0
         while True:
             attempt += 1
@@ -197,9 +206,13 @@ class Sender:
                     return _Outcome(ok=True)
                 if error.error_code == 429:
                     self._metrics.throttled(method)
+                wait = _retry_after(error) if error.error_code == 429 else 0.0
+                if error.error_code == 429 and wait > self._max_retry_after:
+                    log.warning("%s: 429, retry_after %.0f s; left owed", method, wait)
+                    self._metrics.bot_api_call(method, "failed")
+                    return _Outcome(ok=False, error=str(error.description), transient=True)
                 if error.error_code == 429 and throttled < self._max_429:
                     throttled += 1
-                    wait = _retry_after(error)
                     log.warning("%s: 429, retrying after %.1f s", method, wait)
                     self._metrics.retried(method)
                     self._sleep(wait)
@@ -208,7 +221,13 @@ class Sender:
                     log.warning("%s failed: %s", method, error.description)
                     self._metrics.bot_api_call(method, "failed")
                     transient = error.error_code == 429
-                    return _Outcome(ok=False, error=str(error.description), transient=transient)
+                    blocked = error.error_code == 403 and _BLOCKED in str(error.description)
+                    return _Outcome(
+                        ok=False,
+                        error=str(error.description),
+                        transient=transient,
+                        blocked=blocked,
+                    )
                 problem: object = error
             except (requests.RequestException, ApiHTTPException, ApiInvalidJSONException) as error:
                 # a proxy's 502 page or a cut-off body: a fault of the transport, retried
@@ -244,6 +263,7 @@ class _Outcome:
     result: Any = None
     error: str | None = None
     transient: bool = False
+    blocked: bool = False
 
 
 def _file_url(token: str, file_path: str) -> str:

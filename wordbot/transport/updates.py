@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +14,10 @@ __all__ = [
     "OtherMessage",
     "TextMessage",
     "parse_update",
+    "scrub_surrogates",
 ]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MESSAGE_KINDS = (
     "sticker",
     "photo",
@@ -41,6 +44,9 @@ class TextMessage:
     message_id: int
     text: str
     language_code: str | None = None  # the sender's, as Telegram reports it
+    sender_name: str | None = None  # first and last name, @username: for /feedback
+    reply_to_message_id: int | None = None  # the message this one replies to, if any
+    reply_to_bot_text: str | None = None  # that message's text, when a bot wrote it
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,7 @@ class CommandMessage:
     args: str
     mention: str | None = None  # `/add@SomeBot`: the bot the command is addressed to
     language_code: str | None = None  # the sender's, as Telegram reports it
+    sender_name: str | None = None  # first and last name, @username: for /feedback
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,20 @@ class OtherMessage:
 Incoming = TextMessage | CommandMessage | DocumentMessage | ButtonPress | OtherMessage
 
 
+def scrub_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (keys too) replaced by U+FFFD.
+
+    JSON may carry `"\\ud800"`; Python decodes it to a string that cannot be encoded as UTF-8,
+    so it could be neither stored (PostgreSQL's jsonb refuses it) nor sent back to Telegram."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {scrub_surrogates(key): scrub_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_surrogates(item) for item in value]
+    return value
+
+
 def parse_update(update: dict[str, Any]) -> Incoming | None:
     """The command an update carries, or None for updates the bot ignores (edits, channel posts...)."""
     try:
@@ -122,11 +143,35 @@ def _parse_message(update_id: int, message: dict[str, Any]) -> Incoming | None:
     message_id = int(message["message_id"])
     language = _language_code(sender)
     text = message.get("text")
+    name = _sender_name(sender)
     if isinstance(text, str):
         if text.startswith("/"):
             command, args, mention = _split_command(text)
-            return CommandMessage(*base, message_id, command, args, mention, language)
-        return TextMessage(*base, message_id, text, language)
+            return CommandMessage(
+                *base,
+                message_id,
+                command,
+                args,
+                mention,
+                language_code=language,
+                sender_name=name,
+            )
+        replied = message.get("reply_to_message")
+        reply_id = reply_text = None
+        if isinstance(replied, dict) and isinstance(replied.get("message_id"), int):
+            reply_id = replied["message_id"]
+            author = replied.get("from")
+            if isinstance(author, dict) and author.get("is_bot") is True:
+                reply_text = replied.get("text") if isinstance(replied.get("text"), str) else None
+        return TextMessage(
+            *base,
+            message_id,
+            text,
+            language_code=language,
+            sender_name=name,
+            reply_to_message_id=reply_id,
+            reply_to_bot_text=reply_text,
+        )
     document = message.get("document")
     if isinstance(document, dict):
         return DocumentMessage(
@@ -146,6 +191,16 @@ def _language_code(sender: dict[str, Any]) -> str | None:
     """The sender's IETF language tag, if it is a short string (anything else is ignored)."""
     code = sender.get("language_code")
     return code if isinstance(code, str) and 0 < len(code) <= 35 else None
+
+
+def _sender_name(sender: dict[str, Any]) -> str | None:
+    """ "Ada Lovelace (@ada)" from a `from` object; None when it names nobody."""
+    parts = [sender.get(key) for key in ("first_name", "last_name")]
+    name = " ".join(part for part in parts if isinstance(part, str) and part.strip())
+    username = sender.get("username")
+    if isinstance(username, str) and username:
+        name = f"{name} (@{username})" if name else f"@{username}"
+    return name or None
 
 
 def _split_command(text: str) -> tuple[str, str, str | None]:

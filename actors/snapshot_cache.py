@@ -135,6 +135,10 @@ class SnapshotCache:
         if card is not None:
             self._cards[pair_id] = dataclasses.replace(card, schedule=schedule)
 
+    def forget_card(self, pair_id: int) -> None:
+        """One pair changed outside grading (deleted, edited, reset, suspended): read it afresh."""
+        self._cards.pop(pair_id, None)
+
     def forget_cards(self) -> None:
         """The vocabulary changed (added, updated, cleared, snoozed): read cards afresh."""
         self._cards.clear()

@@ -36,6 +36,8 @@ from wordbot.decide.settings import decide_settings_command, decide_settings_pre
 from wordbot.decide.training import (
     decide_grade,
     decide_start_or_resume,
+    decide_undo,
+    is_undo_press,
     owed_training_prompt,
     stale_press,
 )
@@ -110,7 +112,7 @@ class UserSession(pykka.ThreadingActor):
         prompts = [transition.prompt] if transition.prompt is not None else []
         targets = {prompt.target for prompt in prompts}
         for owed in (
-            owed_training_prompt(self._cache.training(now)),
+            owed_training_prompt(self._cache.training(now), self._cache.learner(now).undo),
             game_rules.owed_game_prompt(game_rules.active_game(self._snapshot(moment), moment)),
         ):
             if owed is not None and owed.target not in targets:
@@ -273,6 +275,11 @@ class UserSession(pykka.ThreadingActor):
         if scope == CLEAR_SCOPE:
             pair_count = self._cache.pair_count()
             return vocabulary_rules.decide_clear_press(snapshot, press, data, pair_count, moment)
+        if scope == TRAINING_SCOPE and is_undo_press(data):
+            undo = snapshot.learner.undo
+            if undo is not None:
+                snapshot = self._snapshot(moment, [undo.pair_id])
+            return decide_undo(snapshot, press, data, moment)
         if scope == TRAINING_SCOPE:
             return decide_grade(snapshot, press, data, moment)
         if scope == GAME_SCOPE:

@@ -76,6 +76,11 @@ class User(BaseModel):
     timezone = CharField(max_length=64, default="UTC")
     reminder_times = JSONField(null=True)
     language = CharField(max_length=8, null=True)
+    # SPEC §13 (migration 0011): the latest grade's undo record and the live /words message.
+    undo = JSONField(null=True)
+    words_token = CharField(max_length=16, null=True)
+    words_message_id = BigIntegerField(null=True)
+    words_view = JSONField(null=True)
 
     class Meta:
         table_name = "users"

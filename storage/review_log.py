@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from peewee import fn
 
 from storage.models import ReviewLog
 from wordbot.domain.review_log import ReviewLogEntry
 
-__all__ = ["add_review", "count_reviews", "delete_review", "reviews_for_user"]
+__all__ = [
+    "add_review",
+    "count_reviews",
+    "delete_pair_reviews",
+    "delete_review",
+    "delete_reviews_since",
+    "reviews_for_user",
+]
 
 
 def add_review(entry: ReviewLogEntry) -> int:
@@ -28,6 +37,29 @@ def add_review(entry: ReviewLogEntry) -> int:
 def delete_review(review_id: int) -> bool:
     """Remove one entry (an undone grade, §13); False when it was already gone."""
     return ReviewLog.delete().where(ReviewLog.id == review_id).execute() > 0
+
+
+def delete_reviews_since(user_id: int, pair_id: int, reviewed_at: datetime) -> int:
+    """Remove the user's entries of a pair from `reviewed_at` on: an undone grade's row (§13;
+    the grade was the user's latest, so nothing later of that pair exists)."""
+    return (
+        ReviewLog.delete()
+        .where(
+            (ReviewLog.user == user_id)
+            & (ReviewLog.pair == pair_id)
+            & (ReviewLog.reviewed_at >= reviewed_at)
+        )
+        .execute()
+    )
+
+
+def delete_pair_reviews(user_id: int, pair_id: int) -> int:
+    """Remove a deleted pair's history (§13; the foreign key cascades too, this says so)."""
+    return (
+        ReviewLog.delete()
+        .where((ReviewLog.user == user_id) & (ReviewLog.pair == pair_id))
+        .execute()
+    )
 
 
 def reviews_for_user(user_id: int) -> list[ReviewLogEntry]:

@@ -9,6 +9,8 @@ from peewee import fn
 
 from storage.models import User
 from wordbot.domain.learner import Learner
+from wordbot.domain.undo import UndoRecord
+from wordbot.domain.words_menu import WordsView, view_from_json, view_to_json
 
 __all__ = [
     "DueReminder",
@@ -44,6 +46,11 @@ def _to_learner(row: User) -> Learner:
         settings_message_id=row.settings_message_id,
         settings_screen=row.settings_screen,
         confirm_until=row.confirm_until,
+        timezone=row.timezone,
+        undo=None if row.undo is None else UndoRecord.from_json(row.undo),
+        words_token=row.words_token,
+        words_message_id=row.words_message_id,
+        words_view=None if row.words_view is None else view_from_json(row.words_view),
     )
 
 
@@ -88,8 +95,18 @@ def count_learners() -> int:
 
 def update_learner(user_id: int, now: datetime, **changes) -> None:
     """Write the given Learner fields (same names as the columns) of one user."""
+    changes = {name: _column_value(value) for name, value in changes.items()}
     changes["updated_at"] = now
     User.update(**changes).where(User.id == user_id).execute()
+
+
+def _column_value(value):
+    """A Learner field's value as its column holds it (JSON for the undo record and view)."""
+    if isinstance(value, UndoRecord):
+        return value.to_json()
+    if isinstance(value, WordsView):
+        return view_to_json(value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from wordbot.callback_data import CallbackData
 from wordbot.decide.transition import (
+    DeleteReview,
     DeleteTraining,
     Moment,
     Prompt,
@@ -23,9 +24,11 @@ from wordbot.decide.transition import (
     Snapshot,
     SnoozeDue,
     Transition,
+    UpdateLearner,
 )
 from wordbot.domain.srs import Grade, grade_card
 from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
+from wordbot.domain.undo import UndoRecord
 from wordbot.effects import AnswerCallback, EditPrompt, Effect, RemoveKeyboard, SendText
 from wordbot.rendering import training as texts
 from wordbot.rendering import vocabulary as common_texts
@@ -35,6 +38,8 @@ __all__ = [
     "decide_expire",
     "decide_grade",
     "decide_start_or_resume",
+    "decide_undo",
+    "is_undo_press",
     "new_session",
     "offers_snooze",
     "owed_training_prompt",
@@ -131,16 +136,118 @@ def decide_grade(snapshot: Snapshot, press, data: CallbackData, moment: Moment) 
         now=now,
     )
     writes = []
+    undo = None
     if card is not None:  # None: the pair was deleted meanwhile, the session just moves on
         writes.append(SaveCard(card.pair_id, grade_card(card.schedule, grade, now)))
+        undo = _undo_record(session, card, grade, press, next_session, moment)
+        writes.append(UpdateLearner({"undo": undo}))
     if next_session is None:
         writes.append(DeleteTraining())
         if session.reviewed_count + 1 > 1:
-            owed.append(SendText(session.chat_id, texts.well_done(session.reviewed_count + 1)))
+            keyboard = texts.with_undo(None, None if undo is None else undo.token)
+            owed.append(
+                SendText(session.chat_id, texts.well_done(session.reviewed_count + 1), keyboard)
+            )
     else:
         writes.append(SaveTraining(next_session))
     return Transition(
         writes=tuple(writes), owed=tuple(owed), answer=AnswerCallback(press.callback_query_id)
+    )
+
+
+def _undo_record(
+    session: TrainingSession,
+    card: Card,
+    grade: Grade,
+    press,
+    next_session: TrainingSession | None,
+    moment: Moment,
+) -> UndoRecord:
+    """What the grade changed, kept so "↩ Undo" can take it back (SPEC §13)."""
+    return UndoRecord(
+        token=moment.new_token(),
+        pair_id=card.pair_id,
+        grade=grade,
+        graded_at=moment.now,
+        previous=card.schedule,
+        graded_message_id=press.message_id,
+        prompt_text=session.current_prompt_text,
+        pair_ids=session.pair_ids,
+        index=session.current_index,
+        kind=session.kind,
+        reviewed_count=session.reviewed_count,
+        session_created_at=session.created_at,
+        next_token=None if next_session is None else next_session.current_token,
+    )
+
+
+def is_undo_press(data: CallbackData | None) -> bool:
+    return data is not None and data.action == texts.UNDO_ACTION
+
+
+def decide_undo(snapshot: Snapshot, press, data: CallbackData, moment: Moment) -> Transition:
+    """ "↩ Undo" (SPEC §13): while the grade is the user's latest (the session still right where
+    the grade left it) and at most UNDO_WINDOW old, the card gets its schedule back, the grade's
+    review_log row goes, the pressed message becomes the undone card's prompt again (fresh
+    token), the session is back on that card (reopened if the grade finished it) and the
+    graded prompt's marker says "(undone)". Anything else is a stale press."""
+    record = snapshot.learner.undo
+    session = snapshot.training
+    if not _undo_counts(record, session, press, data, moment):
+        return stale_press(press, data, None)
+    now = moment.now
+    chat_id = snapshot.learner.chat_id
+    restored = TrainingSession(
+        chat_id=chat_id,
+        user_id=snapshot.learner.user_id,
+        pair_ids=record.pair_ids,
+        current_index=record.index,
+        current_token=moment.new_token(),
+        current_message_id=press.message_id,
+        current_prompt_text=record.prompt_text,
+        kind=record.kind,
+        reviewed_count=record.reviewed_count,
+        last_activity_at=now,
+        expires_at=now,
+        created_at=record.session_created_at,
+    )
+    keyboard = texts.grade_keyboard(restored.current_token, snooze=offers_snooze(restored))
+    return Transition(
+        writes=(
+            SaveCard(record.pair_id, record.previous),
+            DeleteReview(record.pair_id, record.graded_at),
+            SaveTraining(restored),
+            UpdateLearner({"undo": None}),
+        ),
+        owed=(
+            EditPrompt(chat_id, press.message_id, record.prompt_text, keyboard),
+            EditPrompt(
+                chat_id,
+                record.graded_message_id,
+                texts.undone_prompt(record.prompt_text, record.grade),
+            ),
+        ),
+        answer=AnswerCallback(press.callback_query_id),
+    )
+
+
+def _undo_counts(
+    record: UndoRecord | None,
+    session: TrainingSession | None,
+    press,
+    data: CallbackData,
+    moment: Moment,
+) -> bool:
+    if record is None or data.token != record.token or not record.is_fresh(moment.now):
+        return False
+    if press.message_id is None:
+        return False
+    if record.next_token is None:  # the grade finished the session: none may have started since
+        return session is None
+    return (
+        session is not None
+        and session.current_token == record.next_token
+        and session.current_message_id == press.message_id
     )
 
 
@@ -171,11 +278,16 @@ def decide_expire(snapshot: Snapshot) -> Transition:
     return Transition(writes=(DeleteTraining(),), owed=owed)
 
 
-def owed_training_prompt(session: TrainingSession | None) -> Prompt | None:
-    """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts."""
+def owed_training_prompt(
+    session: TrainingSession | None, undo: UndoRecord | None = None
+) -> Prompt | None:
+    """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts.
+    Right after a grade it carries that grade's "↩ Undo" (SPEC §13)."""
     if session is None or session.current_message_id is not None:
         return None
     keyboard = texts.grade_keyboard(session.current_token, snooze=offers_snooze(session))
+    if undo is not None and undo.next_token == session.current_token:
+        keyboard = texts.with_undo(keyboard, undo.token)
     message = SendText(session.chat_id, session.current_prompt_text, keyboard)
     return Prompt(PromptTarget.TRAINING, session.current_token, message)
 

@@ -21,20 +21,26 @@ from wordbot.domain.pairs import PairInput
 from wordbot.domain.slots import SlotTimes
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
+from wordbot.domain.words_menu import DeletePair, EditPair, ResetPair, SetSuspended
 from wordbot.effects import AnswerCallback, Effect, SendText
 
 __all__ = [
     "ClearVocabulary",
     "DeleteGame",
+    "DeletePair",
+    "DeleteReview",
     "DeleteTraining",
+    "EditPair",
     "FinishGame",
     "Moment",
     "Prompt",
     "PromptTarget",
+    "ResetPair",
     "Rules",
     "SaveCard",
     "SaveGame",
     "SaveTraining",
+    "SetSuspended",
     "Snapshot",
     "SnoozeDue",
     "StartGame",
@@ -143,6 +149,15 @@ class UpsertPairs:
     pairs: tuple[PairInput, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DeleteReview:
+    """Remove an undone grade's review_log row: the pair's rows from `reviewed_at` on."""
+
+    pair_id: int
+    reviewed_at: datetime
+
+
+# DeletePair, ResetPair, SetSuspended and EditPair (/words, SPEC §13) come from words_menu.
 Write = (
     SaveTraining
     | DeleteTraining
@@ -155,6 +170,11 @@ Write = (
     | SnoozeDue
     | ClearVocabulary
     | UpsertPairs
+    | DeleteReview
+    | DeletePair
+    | ResetPair
+    | SetSuspended
+    | EditPair
 )
 
 
@@ -165,6 +185,7 @@ class PromptTarget(StrEnum):
     GAME = "game"
     SETTINGS = "settings"
     CLEAR = "clear"
+    WORDS = "words"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wordbot.domain.reminder_times import ReminderTime
+from wordbot.domain.undo import UndoRecord
+from wordbot.domain.words_menu import WordsView
 
 __all__ = ["Learner"]
 
@@ -35,6 +37,10 @@ class Learner:
     timezone: str = "UTC"  # SPEC §15: an IANA name
     reminder_times: tuple[ReminderTime, ...] | None = None  # None: the configured slots
     language: str | None = None  # "en"/"ru"; None until first contact sets it
+    undo: UndoRecord | None = None  # the latest grade, while it can be undone (SPEC §13)
+    words_token: str | None = None  # the live /words message (SPEC §13)
+    words_message_id: int | None = None
+    words_view: WordsView | None = None
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -31,6 +31,7 @@ from wordbot.callback_data import (
 )
 from wordbot.decide import game as game_rules
 from wordbot.decide import vocabulary as vocabulary_rules
+from wordbot.decide import words as words_rules
 from wordbot.decide.reminders import decide_reminder, decide_user_active
 from wordbot.decide.settings import decide_settings_command, decide_settings_press
 from wordbot.decide.training import (
@@ -48,6 +49,7 @@ from wordbot.domain.pairs import MAX_IMPORT_BYTES, VocabularyInputError, parse_p
 from wordbot.domain.training import SessionKind
 from wordbot.effects import AnswerCallback, SendText
 from wordbot.rendering import vocabulary as texts
+from wordbot.rendering.words import WORDS_SCOPE
 from wordbot.transport.sender import FileTooLarge
 from wordbot.transport.updates import (
     ButtonPress,
@@ -178,6 +180,8 @@ class UserSession(pykka.ThreadingActor):
                 cancel = Transition()
                 if command != "add":
                     cancel = vocabulary_rules.cancel_pending_input(snapshot)
+                if command != "words":
+                    cancel = merge(cancel, words_rules.cancel_edit(snapshot, moment))
                 decided = merge(cancel, self._command(snapshot, command, args, moment))
             case TextMessage(text=text):
                 decided = self._text(snapshot, text, moment)
@@ -224,6 +228,10 @@ class UserSession(pykka.ThreadingActor):
                 return game_rules.decide_game_command(snapshot, args, deck, self._rules, moment)
             case "settings":
                 return decide_settings_command(snapshot, self._rules, moment)
+            case "words":
+                view = words_rules.command_view(args)
+                facts = self._cache.words_facts(words_rules.wanted_for(view))
+                return words_rules.decide_words_command(snapshot, view, facts, moment)
             case _:
                 return reply(snapshot, texts.unknown_command(command))
 
@@ -232,6 +240,12 @@ class UserSession(pykka.ThreadingActor):
             return merge(
                 vocabulary_rules.cancel_pending_input(snapshot), self._import_text(snapshot, text)
             )
+        if words_rules.awaits_edit(snapshot, moment):
+            result = words_rules.edit_result(snapshot, text, moment)
+            if result is not None:
+                view = snapshot.learner.words_view
+                facts = self._cache.words_facts(words_rules.wanted_for(view, result))
+                return words_rules.decide_words_edit(snapshot, result, facts, moment)
         if game_rules.active_game(snapshot, moment) is not None:
             return game_rules.decide_game_answer(snapshot, text, self._rules, moment)
         return merge(
@@ -290,4 +304,11 @@ class UserSession(pykka.ThreadingActor):
             return game_rules.decide_game_press(snapshot, press, data, deck, self._rules, moment)
         if scope == SETTINGS_SCOPE:
             return decide_settings_press(snapshot, press, data, self._rules, moment)
+        if scope == WORDS_SCOPE:
+            result = words_rules.press_result(snapshot, press, data, moment)
+            facts = None
+            if result is not None:
+                wanted = words_rules.wanted_for(snapshot.learner.words_view, result)
+                facts = self._cache.words_facts(wanted)
+            return words_rules.decide_words_press(snapshot, press, data, result, facts, moment)
         return stale_press(press, data, None)

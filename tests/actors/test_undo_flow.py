@@ -125,9 +125,9 @@ def test_undo_restores_the_card_the_session_and_the_message(actor, outbound, clo
     assert [b.text for b in as_prompt.keyboard[0]] == ["Again", "Hard", "Good", "Easy"]
     assert len(as_prompt.keyboard) == 1
     assert restored.current_token in as_prompt.keyboard[0][0].data
-    assert edits[-1].message_id == graded_id or any(
-        e.message_id == graded_id and e.text.endswith("→ <b>Easy</b> (undone)") for e in edits
-    )
+    marked = [e for e in edits if e.message_id == graded_id]
+    assert marked[-1].text == graded_prompt.text + "\n→ <b>Easy</b> (undone)"
+    assert marked[-1].keyboard is None
     assert User.get_by_id(USER).undo is None
 
     # grading again continues the session from the same message

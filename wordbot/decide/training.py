@@ -37,6 +37,7 @@ __all__ = [
     "SNOOZE_DAYS",
     "decide_expire",
     "decide_grade",
+    "decide_pair_deleted",
     "decide_start_or_resume",
     "decide_undo",
     "is_undo_press",
@@ -327,3 +328,40 @@ def _prompt_text(card: Card, index: int, total: int, moment: Moment) -> str:
     if moment.rng.random() < 0.5:
         return texts.prompt_text(card.word1, card.word2, index + 1, total)
     return texts.prompt_text(card.word2, card.word1, index + 1, total)
+
+
+def decide_pair_deleted(snapshot: Snapshot, pair_id: int, moment: Moment) -> Transition:
+    """A pair deleted in /words (SPEC §13) leaves the live session: a later card is simply
+    dropped; the current one's prompt loses its keyboard and the session goes on to its next
+    card (a new prompt), or ends quietly when there is none."""
+    session = snapshot.training
+    if session is None or pair_id not in session.pair_ids:
+        return Transition()
+    position = session.pair_ids.index(pair_id)
+    pair_ids = tuple(other for other in session.pair_ids if other != pair_id)
+    if position != session.current_index:
+        index = session.current_index - (1 if position < session.current_index else 0)
+        return Transition(
+            writes=(SaveTraining(replace(session, pair_ids=pair_ids, current_index=index)),)
+        )
+    owed: tuple[Effect, ...] = ()
+    if session.current_message_id is not None:
+        owed = (RemoveKeyboard(session.chat_id, session.current_message_id),)
+    cards = snapshot.cards
+    following = next(
+        (index for index in range(position, len(pair_ids)) if pair_ids[index] in cards), None
+    )
+    if following is None:
+        return Transition(writes=(DeleteTraining(),), owed=owed)
+    moved = replace(
+        session,
+        pair_ids=pair_ids,
+        current_index=following,
+        current_token=moment.new_token(),
+        current_message_id=None,
+        current_prompt_text=_prompt_text(
+            cards[pair_ids[following]], following, len(pair_ids), moment
+        ),
+        last_activity_at=moment.now,
+    )
+    return Transition(writes=(SaveTraining(moved),), owed=owed)

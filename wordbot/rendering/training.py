@@ -146,7 +146,8 @@ def graded_prompt(prompt: str, grade: Grade, *, lang: str = "en") -> str:
 
 def undone_prompt(prompt: str, grade: Grade, *, lang: str = "en") -> str:
     """A graded prompt whose grade was undone (SPEC §13): its marker says so."""
-    return f"{graded_prompt(prompt, grade, lang=lang)} {_('(undone)', lang)}"
+    marker = _("(undone)", lang)
+    return f"{graded_prompt(prompt, grade, lang=lang)} {marker}"
 
 
 def undo_row(token: str, *, lang: str = "en") -> tuple[Button, ...]:

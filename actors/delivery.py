@@ -119,6 +119,11 @@ class Deliverer:
                 if cache.learner(now).settings_token == prompt.token:
                     users.update_learner(key.user_id, now, **changes)
                     cache.update_learner(changes)
+            case PromptTarget.WORDS:
+                changes = {"words_message_id": message_id}
+                if cache.learner(now).words_token == prompt.token:
+                    users.update_learner(key.user_id, now, **changes)
+                    cache.update_learner(changes)
             case PromptTarget.CLEAR:
                 changes = {"confirm_message_id": message_id}
                 if cache.learner(now).confirm_token == prompt.token:

@@ -10,12 +10,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from actors.messages import SessionKey
-from storage import admin, cards, game, training, users, vocabulary
+from storage import admin, cards, game, training, users, vocabulary, words
 from storage import stats as stats_storage
 from wordbot import __version__
 from wordbot.decide.reminders import ReminderFacts
 from wordbot.decide.stats import StatsFacts
 from wordbot.decide.transition import Snapshot
+from wordbot.decide.words import WantedWords, WordsFacts
 from wordbot.domain.game import GameCard
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
@@ -120,6 +121,17 @@ class SnapshotCache:
     def export_pairs(self) -> list[tuple[str, str]]:
         return vocabulary.list_pairs_for_export(self.key.user_id)
 
+    def words_facts(self, wanted: WantedWords) -> WordsFacts:
+        """What a /words screen shows: the card of `wanted.pair_id` and, for the list (or when
+        that card is gone), the page; and who owns a typed edit's word1."""
+        user_id = self.key.user_id
+        card = None if wanted.pair_id is None else words.card_details(user_id, wanted.pair_id)
+        page = None
+        if wanted.list or card is None:
+            page = words.words_page(user_id, wanted.query, wanted.page, wanted.without)
+        owner = None if wanted.word1 is None else words.word1_owner(user_id, wanted.word1)
+        return WordsFacts(card=card, page=page, word1_owner=owner)
+
     def reminder_facts(self, now: datetime, size: int) -> ReminderFacts:
         outlook = vocabulary.review_outlook(self.key.user_id, now, self.new_card_limit(now))
         candidates = self.session_candidates(now, size) if outlook.reviewable else []
@@ -172,6 +184,10 @@ class SnapshotCache:
         card = self._cards.get(pair_id)
         if card is not None:
             self._cards[pair_id] = dataclasses.replace(card, schedule=schedule)
+
+    def forget_card(self, pair_id: int) -> None:
+        """One pair changed outside grading (deleted, edited, reset, suspended): read it afresh."""
+        self._cards.pop(pair_id, None)
 
     def forget_cards(self) -> None:
         """The vocabulary changed (added, updated, cleared, snoozed): read cards afresh."""

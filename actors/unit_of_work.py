@@ -12,19 +12,24 @@ from datetime import datetime
 
 from actors.messages import SessionKey
 from actors.snapshot_cache import SnapshotCache
-from storage import game, inbox, outbox, review_log, training, users, vocabulary
+from storage import game, inbox, outbox, review_log, training, users, vocabulary, words
 from storage.cards import save_schedule
 from storage.database import transaction
 from wordbot.decide.transition import (
     AddReview,
     ClearVocabulary,
     DeleteGame,
+    DeletePair,
+    DeleteReview,
     DeleteTraining,
+    EditPair,
     FinishGame,
+    ResetPair,
     Rules,
     SaveCard,
     SaveGame,
     SaveTraining,
+    SetSuspended,
     SnoozeDue,
     StartGame,
     Transition,
@@ -115,6 +120,22 @@ class UnitOfWork:
             case UpsertPairs(pairs=pairs):
                 vocabulary.upsert_pairs(key.user_id, pairs, now, rng)
                 return cache.forget_cards
+            case DeleteReview(pair_id=pair_id, reviewed_at=reviewed_at):
+                review_log.delete_reviews_since(key.user_id, pair_id, reviewed_at)
+                return _nothing
+            case DeletePair(pair_id=pair_id):
+                review_log.delete_pair_reviews(key.user_id, pair_id)
+                words.delete_pair(key.user_id, pair_id)
+                return lambda: cache.forget_card(pair_id)
+            case ResetPair(pair_id=pair_id):
+                words.reset_pair(key.user_id, pair_id, now, rng)
+                return lambda: cache.forget_card(pair_id)
+            case SetSuspended(pair_id=pair_id, suspended=suspended):
+                words.set_suspended(key.user_id, pair_id, suspended, now)
+                return lambda: cache.forget_card(pair_id)
+            case EditPair(pair_id=pair_id, word1=word1, word2=word2):
+                words.edit_pair(key.user_id, pair_id, word1, word2, now)
+                return lambda: cache.forget_card(pair_id)
         raise TypeError(f"unknown write {write!r}")
 
 

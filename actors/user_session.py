@@ -40,6 +40,7 @@ from wordbot.callback_data import (
 )
 from wordbot.decide import game as game_rules
 from wordbot.decide import vocabulary as vocabulary_rules
+from wordbot.decide import words as words_rules
 from wordbot.decide.operating import (
     decide_admin,
     decide_feedback_command,
@@ -59,7 +60,9 @@ from wordbot.decide.stats import StatsPicture, decide_stats, streak_line_for
 from wordbot.decide.training import (
     decide_grade,
     decide_start_or_resume,
+    decide_undo,
     is_last_card,
+    is_undo_press,
     owed_training_prompt,
     scheduler_config,
     stale_press,
@@ -79,6 +82,7 @@ from wordbot.domain.training import SessionKind
 from wordbot.effects import AnswerCallback, SendText
 from wordbot.i18n import language_for, supported_language
 from wordbot.rendering import vocabulary as texts
+from wordbot.rendering.words import WORDS_SCOPE
 from wordbot.transport.sender import FileTooLarge
 from wordbot.transport.updates import (
     ButtonPress,
@@ -179,7 +183,8 @@ class UserSession(pykka.ThreadingActor):
         pair_id = session.current_pair_id
         card = self._cache.cards([pair_id]).get(pair_id)
         config = scheduler_config(self._cache.learner(now))
-        return owed_training_prompt(session, card, config, now, lang=lang)
+        undo = self._cache.learner(now).undo
+        return owed_training_prompt(session, card, config, now, lang=lang, undo=undo)
 
     def _snapshot(self, moment: Moment, card_ids=()) -> Snapshot:
         return self._cache.snapshot(moment.now, card_ids)
@@ -282,6 +287,8 @@ class UserSession(pykka.ThreadingActor):
                     cancel = vocabulary_rules.cancel_pending_input(snapshot)
                 if command != "settings":
                     cancel = merge(cancel, cancel_text_input(snapshot))
+                if command != "words":
+                    cancel = merge(cancel, words_rules.cancel_edit(snapshot, moment))
                 decided = merge(
                     cancel,
                     self._command(snapshot, command, args, moment, incoming.sender_name),
@@ -351,6 +358,10 @@ class UserSession(pykka.ThreadingActor):
                 return decide_feedback_command(snapshot, args, sender_name, admins, moment)
             case "admin" if is_admin(snapshot, self._services.settings.admin.ids):
                 return decide_admin(snapshot, self._cache.admin_counts(moment.now))
+            case "words":
+                view = words_rules.command_view(args)
+                facts = self._cache.words_facts(words_rules.wanted_for(view))
+                return words_rules.decide_words_command(snapshot, view, facts, moment)
             case _:
                 return reply(snapshot, texts.unknown_command(command, lang=snapshot.lang))
 
@@ -372,6 +383,12 @@ class UserSession(pykka.ThreadingActor):
         settings = decide_settings_text(snapshot, text, self._rules, moment)
         if settings is not None:
             return settings
+        if words_rules.awaits_edit(snapshot, moment):
+            result = words_rules.edit_result(snapshot, text, moment)
+            if result is not None:
+                view = snapshot.learner.words_view
+                facts = self._cache.words_facts(words_rules.wanted_for(view, result))
+                return words_rules.decide_words_edit(snapshot, result, facts, moment)
         if game_rules.active_game(snapshot, moment) is not None:
             return game_rules.decide_game_answer(snapshot, text, self._rules, moment)
         return merge(
@@ -426,6 +443,11 @@ class UserSession(pykka.ThreadingActor):
         if scope == CLEAR_SCOPE:
             pair_count = self._cache.pair_count()
             return vocabulary_rules.decide_clear_press(snapshot, press, data, pair_count, moment)
+        if scope == TRAINING_SCOPE and is_undo_press(data):
+            undo = snapshot.learner.undo
+            if undo is not None:
+                snapshot = self._snapshot(moment, [undo.pair_id])
+            return decide_undo(snapshot, press, data, moment)
         if scope == TRAINING_SCOPE:
             streak = None
             if is_last_card(snapshot):  # "Well done" may follow: with the streak (SPEC §14)
@@ -443,4 +465,11 @@ class UserSession(pykka.ThreadingActor):
             return game_rules.decide_game_press(snapshot, press, data, deck, self._rules, moment)
         if scope == SETTINGS_SCOPE:
             return decide_settings_press(snapshot, press, data, self._rules, moment)
+        if scope == WORDS_SCOPE:
+            result = words_rules.press_result(snapshot, press, data, moment)
+            facts = None
+            if result is not None:
+                wanted = words_rules.wanted_for(snapshot.learner.words_view, result)
+                facts = self._cache.words_facts(wanted)
+            return words_rules.decide_words_press(snapshot, press, data, result, facts, moment)
         return stale_press(press, data, None, lang=snapshot.lang)

@@ -78,6 +78,11 @@ class User(BaseModel):
     language = CharField(max_length=8, null=True)
     inactive = BooleanField(default=False)  # blocked the bot (SPEC §7.6, migration 0012)
     last_seen_at = UtcDateTimeField(null=True)  # last message or press, to the hour (0012)
+    # SPEC §13 (migration 0011): the latest grade's undo record and the live /words message.
+    undo = JSONField(null=True)
+    words_token = CharField(max_length=16, null=True)
+    words_message_id = BigIntegerField(null=True)
+    words_view = JSONField(null=True)
 
     class Meta:
         table_name = "users"

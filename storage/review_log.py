@@ -14,7 +14,9 @@ __all__ = [
     "FittingCandidate",
     "add_review",
     "count_reviews",
+    "delete_pair_reviews",
     "delete_review",
+    "delete_reviews_since",
     "fitting_candidates",
     "reviews_for_user",
 ]
@@ -49,6 +51,29 @@ def add_review(entry: ReviewLogEntry) -> int:
 def delete_review(review_id: int) -> bool:
     """Remove one entry (an undone grade, §13); False when it was already gone."""
     return ReviewLog.delete().where(ReviewLog.id == review_id).execute() > 0
+
+
+def delete_reviews_since(user_id: int, pair_id: int, reviewed_at: datetime) -> int:
+    """Remove the user's entries of a pair from `reviewed_at` on: an undone grade's row (§13;
+    the grade was the user's latest, so nothing later of that pair exists)."""
+    return (
+        ReviewLog.delete()
+        .where(
+            (ReviewLog.user == user_id)
+            & (ReviewLog.pair == pair_id)
+            & (ReviewLog.reviewed_at >= reviewed_at)
+        )
+        .execute()
+    )
+
+
+def delete_pair_reviews(user_id: int, pair_id: int) -> int:
+    """Remove a deleted pair's history (§13; the foreign key cascades too, this says so)."""
+    return (
+        ReviewLog.delete()
+        .where((ReviewLog.user == user_id) & (ReviewLog.pair == pair_id))
+        .execute()
+    )
 
 
 def reviews_for_user(user_id: int) -> list[ReviewLogEntry]:

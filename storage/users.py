@@ -14,6 +14,8 @@ from wordbot.domain.fsrs_schedule import SchedulerKind, parse_parameters
 from wordbot.domain.learner import Learner
 from wordbot.domain.reminder_times import times_from_json, times_to_json
 from wordbot.domain.timezones import is_zone
+from wordbot.domain.undo import UndoRecord
+from wordbot.domain.words_menu import WordsView, view_from_json, view_to_json
 
 __all__ = [
     "DueReminder",
@@ -61,6 +63,10 @@ def _to_learner(row: User) -> Learner:
         language=row.language,
         inactive=row.inactive,
         last_seen_at=row.last_seen_at,
+        undo=None if row.undo is None else UndoRecord.from_json(row.undo),
+        words_token=row.words_token,
+        words_message_id=row.words_message_id,
+        words_view=None if row.words_view is None else view_from_json(row.words_view),
     )
 
 
@@ -121,6 +127,7 @@ def update_learner(user_id: int, now: datetime, **changes) -> None:
     """Write the given Learner fields (same names as the columns) of one user."""
     if changes.get("reminder_times") is not None:
         changes["reminder_times"] = times_to_json(changes["reminder_times"])
+    changes = {name: _column_value(value) for name, value in changes.items()}
     changes["updated_at"] = now
     User.update(**changes).where(User.id == user_id).execute()
 
@@ -134,6 +141,15 @@ def store_fitted_parameters(
     if parameters is not None:
         changes[User.fsrs_parameters] = json.dumps(list(parameters))
     User.update(changes).where(User.id == user_id).execute()
+
+
+def _column_value(value):
+    """A Learner field's value as its column holds it (JSON for the undo record and view)."""
+    if isinstance(value, UndoRecord):
+        return value.to_json()
+    if isinstance(value, WordsView):
+        return view_to_json(value)
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from wordbot.domain.word_list import (
 __all__ = [
     "SuspensionUnsupported",
     "card_details",
+    "word1_owner",
     "delete_pair",
     "edit_pair",
     "reset_pair",
@@ -48,9 +49,12 @@ class SuspensionUnsupported(RuntimeError):
     """word_pairs has no `suspended` column yet."""
 
 
-def words_page(user_id: int, query: str | None, page: int) -> WordsPage:
-    """Page `page` (0-based, clamped) of the user's pairs matching `query` on either side."""
+def words_page(user_id: int, query: str | None, page: int, without: int | None = None) -> WordsPage:
+    """Page `page` (0-based, clamped) of the user's pairs matching `query` on either side;
+    `without`: a pair left out (one being deleted in the same unit of work)."""
     condition = WordPair.user == user_id
+    if without is not None:
+        condition &= WordPair.id != without
     needle = search_needle(query)
     if needle is not None:
         pattern = _like_contains(needle)
@@ -91,6 +95,15 @@ def card_details(user_id: int, pair_id: int) -> CardDetails | None:
         reps=row.reps,
         lapses=row.lapses,
         suspended=bool(row.suspended) if suspension_supported() else None,
+    )
+
+
+def word1_owner(user_id: int, word1: str) -> int | None:
+    """The id of the user's pair whose word1 is exactly `word1`, if any."""
+    return (
+        WordPair.select(WordPair.id)
+        .where((WordPair.user == user_id) & (WordPair.word1 == word1))
+        .scalar()
     )
 
 

@@ -63,8 +63,12 @@ def grade_all(actor, outbound, user_id):
         button = next(b for b in prompt.keyboard[0] if b.data.split(":")[1] == "good")
         send(actor, updates.press(message_id, button.data))
         new = outbound.effects[before:]
-        if not any(isinstance(e, SendText) and e.keyboard for e in new):
-            return new
+        if not any(isinstance(e, SendText) and _grades(e.keyboard) for e in new):
+            return new  # no next prompt: the session is over ("Well done" carries only Undo)
+
+
+def _grades(keyboard) -> bool:
+    return bool(keyboard) and any(":good:" in b.data for row in keyboard for b in row)
 
 
 def log_reviews(user_id, days_ago):

@@ -114,7 +114,8 @@ class World:
                 since=since,
                 timeout=WAIT,
             )
-            self.current[user] = following if following.has_keyboard else None
+            # "Well done…" carries only "↩ Undo" (SPEC §13): not a prompt
+            self.current[user] = following if _is_training_prompt(following) else None
 
     def play(self, user, kill_after):
         chat = self.chat(user)

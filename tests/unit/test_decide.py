@@ -144,7 +144,8 @@ def test_the_last_grade_ends_the_session_with_well_done():
     snapshot = Snapshot(learner(), last, None, CARDS)
     t = decide_grade(snapshot, press("tr:easy:cur"), callback("tr", "easy", "cur"), moment())
     assert DeleteTraining() in t.writes
-    assert t.owed[-1] == SendText(USER, "Well done reviewing 3 cards.")
+    assert t.owed[-1].text == "Well done reviewing 3 cards."
+    assert [[b.text for b in row] for row in t.owed[-1].keyboard] == [["↩ Undo"]]
 
 
 def test_a_deleted_card_is_skipped_without_a_schedule_write():

@@ -38,6 +38,11 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
+def _is_prompt(message) -> bool:
+    """A training prompt: grade buttons ("Well done…" carries only "↩ Undo")."""
+    return any(button.text.startswith("Good") for button in message.flat_buttons())
+
+
 class _Stopwatch:
     """Times each press against the moment the next prompt reaches the emulator."""
 
@@ -47,7 +52,7 @@ class _Stopwatch:
         emulator.subscribe(self._on_message)
 
     def _on_message(self, message) -> None:
-        if message.event == "sent" and message.has_keyboard:
+        if message.event == "sent" and _is_prompt(message):
             self.sent_at = time.perf_counter()
             self.prompt.set()
 
@@ -62,7 +67,7 @@ def _drive(emulator: BotApiEmulator, user: int, presses: int, between_sessions) 
         if not watch.prompt.wait(WAIT):
             between_sessions(chat)  # the session ended: start the next one
             watch.prompt.wait(WAIT)
-        prompt = [m for m in chat.bot_messages() if m.has_keyboard][-1]
+        prompt = [m for m in chat.bot_messages() if _is_prompt(m)][-1]
         watch.prompt.clear()
         began = time.perf_counter()
         chat.press(prompt, button="Good")

@@ -80,10 +80,10 @@ class _Graders:
         if message.event == "edited":
             with self._lock:
                 self.graded += 1
+        elif message.event == "sent" and message.text.startswith(self._ended_prefix):
+            self._work.put((message.chat_id, None))  # it carries "↩ Undo": check it first
         elif message.event == "sent" and message.has_keyboard:
             self._work.put((message.chat_id, message))
-        elif message.event == "sent" and message.text.startswith(self._ended_prefix):
-            self._work.put((message.chat_id, None))
 
     def _drive(self) -> None:
         while not self._stopped.is_set():

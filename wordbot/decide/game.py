@@ -25,7 +25,7 @@ from wordbot.decide.transition import (
     Transition,
     merge,
 )
-from wordbot.domain.answers import is_correct
+from wordbot.domain.answers import Verdict, check_answer
 from wordbot.domain.game import Direction, GameCard, GameScore, Outcome, resolve
 from wordbot.domain.game_session import EndReason, GameSession
 from wordbot.effects import AnswerCallback, EditPrompt, Effect, RemoveKeyboard, SendText
@@ -37,6 +37,7 @@ __all__ = [
     "decide_game_answer",
     "decide_game_command",
     "decide_game_press",
+    "decide_pair_deleted",
     "owed_game_prompt",
     "wants_new_game",
 ]
@@ -74,8 +75,10 @@ def decide_game_answer(snapshot: Snapshot, text: str, rules: Rules, moment: Mome
     if game is None or game.current_message_id is None:
         return decide_end_idle(snapshot, rules, moment)
     _, expected = _sides(snapshot, game.current_card)
-    outcome = Outcome.CORRECT if is_correct(text, expected) else Outcome.WRONG
-    return _attempt(snapshot, game, outcome, moment)
+    checked = check_answer(text, expected)
+    outcome = Outcome.CORRECT if checked.correct else Outcome.WRONG
+    almost = checked.accepted if checked.verdict is Verdict.ALMOST else None
+    return _attempt(snapshot, game, outcome, moment, almost=almost)
 
 
 def decide_game_press(
@@ -183,18 +186,24 @@ def _replace(game: GameSession) -> Transition:
     )
 
 
-def _attempt(snapshot: Snapshot, game: GameSession, outcome: Outcome, moment: Moment) -> Transition:
+def _attempt(
+    snapshot: Snapshot,
+    game: GameSession,
+    outcome: Outcome,
+    moment: Moment,
+    *,
+    almost: str | None = None,
+) -> Transition:
+    """One attempt; `almost` is the card's spelling of a forgiven answer (SPEC §13)."""
     shown, expected = _sides(snapshot, game.current_card)
     deck, score = resolve(game.deck, game.score, outcome)
     owed: list[Effect] = []
     if game.current_message_id is not None:
-        owed.append(
-            EditPrompt(
-                game.chat_id,
-                game.current_message_id,
-                texts.answered_prompt(shown, expected, outcome, lang=snapshot.lang),
-            )
-        )
+        if almost is not None:
+            edited = texts.almost_prompt(shown, expected, almost, lang=snapshot.lang)
+        else:
+            edited = texts.answered_prompt(shown, expected, outcome, lang=snapshot.lang)
+        owed.append(EditPrompt(game.chat_id, game.current_message_id, edited))
     if not deck:
         owed.append(SendText(game.chat_id, texts.summary(score, lang=snapshot.lang)))
         return Transition(
@@ -221,3 +230,33 @@ def _sides(snapshot: Snapshot, card: GameCard) -> tuple[str, str]:
     if card.direction is Direction.FORWARD:
         return found.word1, found.word2
     return found.word2, found.word1
+
+
+def decide_pair_deleted(snapshot: Snapshot, pair_id: int, moment: Moment) -> Transition:
+    """A pair deleted in /words (SPEC §13) leaves the live game: its cards go from the deck;
+    when one is on the current prompt, that prompt loses its keyboard and the game goes on to
+    the next card, or ends with its summary when none is left."""
+    game = active_game(snapshot, moment)
+    if game is None or all(card.pair_id != pair_id for card in game.deck):
+        return Transition()
+    deck = tuple(card for card in game.deck if card.pair_id != pair_id)
+    if game.current_card.pair_id != pair_id:
+        return Transition(writes=(SaveGame(replace(game, deck=deck)),))
+    owed: list[Effect] = []
+    if game.current_message_id is not None:
+        owed.append(RemoveKeyboard(game.chat_id, game.current_message_id))
+    if not deck:
+        owed.append(SendText(game.chat_id, texts.summary(game.score, lang=snapshot.lang)))
+        return Transition(
+            writes=(DeleteGame(), FinishGame(game.statistics_id, EndReason.FINISHED, game.score)),
+            owed=tuple(owed),
+        )
+    moved = replace(
+        game,
+        deck=deck,
+        current_token=moment.new_token(),
+        current_message_id=None,
+        current_prompt_text=texts.prompt_text(_sides(snapshot, deck[0])[0], lang=snapshot.lang),
+        last_activity_at=moment.now,
+    )
+    return Transition(writes=(SaveGame(moved),), owed=tuple(owed))

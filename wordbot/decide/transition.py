@@ -22,6 +22,7 @@ from wordbot.domain.review_log import ReviewLogEntry
 from wordbot.domain.slots import SlotTimes
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
+from wordbot.domain.words_menu import DeletePair, EditPair, ResetPair, SetSuspended
 from wordbot.effects import AnswerCallback, Effect, SendText
 from wordbot.i18n import supported_language
 
@@ -29,15 +30,20 @@ __all__ = [
     "AddReview",
     "ClearVocabulary",
     "DeleteGame",
+    "DeletePair",
+    "DeleteReview",
     "DeleteTraining",
+    "EditPair",
     "FinishGame",
     "Moment",
     "Prompt",
     "PromptTarget",
+    "ResetPair",
     "Rules",
     "SaveCard",
     "SaveGame",
     "SaveTraining",
+    "SetSuspended",
     "Snapshot",
     "SnoozeDue",
     "StartGame",
@@ -158,6 +164,15 @@ class UpsertPairs:
     pairs: tuple[PairInput, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DeleteReview:
+    """Remove an undone grade's review_log row: the pair's rows from `reviewed_at` on."""
+
+    pair_id: int
+    reviewed_at: datetime
+
+
+# DeletePair, ResetPair, SetSuspended and EditPair (/words, SPEC §13) come from words_menu.
 Write = (
     SaveTraining
     | DeleteTraining
@@ -171,6 +186,11 @@ Write = (
     | SnoozeDue
     | ClearVocabulary
     | UpsertPairs
+    | DeleteReview
+    | DeletePair
+    | ResetPair
+    | SetSuspended
+    | EditPair
 )
 
 
@@ -181,6 +201,7 @@ class PromptTarget(StrEnum):
     GAME = "game"
     SETTINGS = "settings"
     CLEAR = "clear"
+    WORDS = "words"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wordbot.domain.reminder_times import ReminderTime
+from wordbot.domain.undo import UndoRecord
+from wordbot.domain.words_menu import WordsView
 
 __all__ = ["Learner"]
 
@@ -46,6 +48,10 @@ class Learner:
     fitted_on_reviews: int | None = None
     inactive: bool = False  # blocked the bot: no reminders until they write again (§7.6)
     last_seen_at: datetime | None = None  # last message or press, to the hour (/admin)
+    undo: UndoRecord | None = None  # the latest grade, while it can be undone (SPEC §13)
+    words_token: str | None = None  # the live /words message (SPEC §13)
+    words_message_id: int | None = None
+    words_view: WordsView | None = None
 
     def awaits_input(self, kind: str, now: datetime) -> bool:
         """True while a two-step command (e.g. `/add` alone) waits for the user's next text."""

@@ -16,6 +16,10 @@ from wordbot.rendering.html import escape
 __all__ = [
     "GRADE_LABELS",
     "TRAINING_SCOPE",
+    "UNDO_ACTION",
+    "undo_row",
+    "undone_prompt",
+    "with_undo",
     "grade_keyboard",
     "grade_label",
     "graded_prompt",
@@ -38,6 +42,9 @@ GRADE_LABELS = {
     Grade.GOOD: N_("Good"),
     Grade.EASY: N_("Easy"),
 }
+
+
+UNDO_ACTION = "undo"
 
 
 def grade_label(grade: Grade, *, lang: str = "en") -> str:
@@ -135,6 +142,24 @@ def reminders_paused(*, lang: str = "en") -> str:
 def graded_prompt(prompt: str, grade: Grade, *, lang: str = "en") -> str:
     """The prompt as it stays in the chat after a press: the grade appended, no buttons."""
     return f"{prompt}\n→ <b>{grade_label(grade, lang=lang)}</b>"
+
+
+def undone_prompt(prompt: str, grade: Grade, *, lang: str = "en") -> str:
+    """A graded prompt whose grade was undone (SPEC §13): its marker says so."""
+    marker = _("(undone)", lang)
+    return f"{graded_prompt(prompt, grade, lang=lang)} {marker}"
+
+
+def undo_row(token: str, *, lang: str = "en") -> tuple[Button, ...]:
+    """The second-row "↩ Undo" of the message after a grade (SPEC §13)."""
+    return (Button(_("↩ Undo", lang), encode_callback(TRAINING_SCOPE, UNDO_ACTION, token)),)
+
+
+def with_undo(keyboard: Keyboard | None, token: str | None, *, lang: str = "en") -> Keyboard | None:
+    """`keyboard` with the undo row below it when there is an undo `token`."""
+    if token is None:
+        return keyboard
+    return (*(keyboard or ()), undo_row(token, lang=lang))
 
 
 def well_done(reviewed: int, *, lang: str = "en") -> str:

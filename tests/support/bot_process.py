@@ -15,11 +15,11 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from wordbot.benchmarks.bot_process import run_command, start_bot
 from wordbot.clock import TEST_CLOCK_OFFSET_ENV
 
 __all__ = ["BotProcess", "E2E_TOKEN", "reminders_off", "reminders_on"]
@@ -60,7 +60,7 @@ class BotProcess:
         offset = timedelta(seconds=float(env.get(TEST_CLOCK_OFFSET_ENV, 0)))
         self.extra_env = reminders_off(datetime.now(UTC) + offset) | env  # the process's now
         self.process: subprocess.Popen | None = None
-        self.log_path = workdir / "wordbot.log"
+        self.log_path = workdir / "wordbot.log"  # where start_bot writes it
         self.starts = 0
 
     def _env(self) -> dict[str, str]:
@@ -79,15 +79,7 @@ class BotProcess:
         """Start the process and wait until it is ready (its command menu is registered just
         before polling starts; updates sent meanwhile wait in the emulator's queue)."""
         calls_before = len(self.emulator.calls)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "wordbot", "run"],
-            cwd=self.workdir,
-            env=self._env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
+        self.process = start_bot(self._env(), self.workdir)  # the benchmarks' launcher
         self.starts += 1
         self.emulator.wait_for_call("setMyCommands", since=calls_before, timeout=START_TIMEOUT)
         return self
@@ -96,7 +88,7 @@ class BotProcess:
         """`wordbot run` in the foreground, for a process expected to exit by itself (e.g.
         refused at start-up); its stdout and stderr are captured, not logged."""
         return subprocess.run(
-            [sys.executable, "-m", "wordbot", "run"],
+            run_command(),
             cwd=self.workdir,
             env=self._env(),
             capture_output=True,

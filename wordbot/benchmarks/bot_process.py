@@ -13,6 +13,7 @@ __all__ = [
     "ProcessStatus",
     "bot_environment",
     "process_status",
+    "run_command",
     "start_baseline",
     "start_bot",
     "stop_bot",
@@ -37,11 +38,16 @@ def bot_environment(api_url: str, database: Path, **settings: str) -> dict[str, 
     return env
 
 
+def run_command() -> list[str]:
+    """How the bot is started, by the benchmarks and the end-to-end tests alike."""
+    return [sys.executable, "-m", "wordbot", "run"]
+
+
 def start_bot(env: dict[str, str], folder: Path) -> subprocess.Popen:
     """`python -m wordbot run` in `folder`, its log in folder/wordbot.log."""
     with (folder / "wordbot.log").open("ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "wordbot", "run"],
+            run_command(),
             env=env,
             cwd=folder,
             stdout=log,

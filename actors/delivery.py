@@ -1,6 +1,6 @@
 """Delivery (SPEC §11): after a commit, what the outbox owes the user, the press's answer and the
 next prompt go out at once; then the sent entries are removed and the prompt's message id is
-recorded, in one transaction. An entry that failed for now (outage, rate limit) stays owed and
+recorded, in one transaction of the unit of work. An entry that failed for now (outage, rate limit) stays owed and
 the user's next event tries again; one Telegram refused for good (e.g. the message is gone) is
 dropped with a log line. A prompt not sent stays owed too: its session has no message id.
 A 403 "bot was blocked" marks the user inactive (SPEC §7.6): what was owed is dropped, no
@@ -15,10 +15,10 @@ from datetime import datetime
 
 from actors.messages import SessionKey
 from actors.services import Outbound
-from actors.snapshot_cache import SnapshotCache
-from storage import game, outbox, training, users
-from storage.database import release_connection, transaction
-from wordbot.decide.transition import Prompt, PromptTarget, Rules
+from actors.unit_of_work import UnitOfWork
+from storage import outbox
+from storage.database import release_connection
+from wordbot.decide.transition import Prompt
 from wordbot.effects import Delivery, Effect, SendDocument, SendPhoto, SendText
 
 __all__ = ["Delivery", "Deliverer"]
@@ -27,12 +27,9 @@ log = logging.getLogger(__name__)
 
 
 class Deliverer:
-    def __init__(
-        self, key: SessionKey, rules: Rules, cache: SnapshotCache, outbound: Outbound
-    ) -> None:
+    def __init__(self, key: SessionKey, work: UnitOfWork, outbound: Outbound) -> None:
         self._key = key
-        self._rules = rules
-        self._cache = cache
+        self._work = work
         self._outbound = outbound
         self.owes = True  # unknown until the first flush: a crash may have left some
 
@@ -84,51 +81,7 @@ class Deliverer:
         ]
         blocked = any(delivery.blocked for delivery in deliveries)
         if done or sent or blocked:
-            with transaction():
-                outbox.mark_sent(done)
-                for prompt, message_id in sent:
-                    self._record(prompt, message_id, now)
-                if blocked:
-                    self.mark_blocked(now)
-
-    def mark_blocked(self, now: datetime) -> None:
-        """The user blocked the bot: inactive until they write again (SPEC §7.6)."""
-        if not self._cache.learner(now).inactive:
-            log.info("%s blocked the bot; marked inactive", self._key)
-            users.update_learner(self._key.user_id, now, inactive=True)
-            self._cache.update_learner({"inactive": True})
-
-    def _record(self, prompt: Prompt, message_id: int, now: datetime) -> None:
-        """The prompt's message id: only then do its buttons count."""
-        cache, rules, key = self._cache, self._rules, self._key
-        match prompt.target:
-            case PromptTarget.TRAINING:
-                session = cache.training(now)
-                if session is not None and session.current_token == prompt.token:
-                    saved = training.record_prompt_message(
-                        session, message_id, rules.training_ttl, now
-                    )
-                    cache.set_training(saved)
-            case PromptTarget.GAME:
-                current = cache.game()
-                if current is not None and current.current_token == prompt.token:
-                    saved = game.record_prompt_message(current, message_id, rules.game_idle, now)
-                    cache.set_game(saved)
-            case PromptTarget.SETTINGS:
-                changes = {"settings_message_id": message_id}
-                if cache.learner(now).settings_token == prompt.token:
-                    users.update_learner(key.user_id, now, **changes)
-                    cache.update_learner(changes)
-            case PromptTarget.WORDS:
-                changes = {"words_message_id": message_id}
-                if cache.learner(now).words_token == prompt.token:
-                    users.update_learner(key.user_id, now, **changes)
-                    cache.update_learner(changes)
-            case PromptTarget.CLEAR:
-                changes = {"confirm_message_id": message_id}
-                if cache.learner(now).confirm_token == prompt.token:
-                    users.update_learner(key.user_id, now, **changes)
-                    cache.update_learner(changes)
+            self._work.record_delivery(done, sent, blocked, now)
 
     def _send_all(self, immediate: Sequence[Effect], batch: Sequence[Effect]) -> list[Delivery]:
         """Edits and answers go out alongside; new messages one after another in this thread,

@@ -1,13 +1,15 @@
 """The unit of work (SPEC §11): one transaction per handled event holding the transition's
-writes, the inbox entry's removal and the outbox rows it owes. The only place in actors/ that
-opens a transaction. After the commit the user's snapshot cache learns what was written; if
-anything fails, nothing was written and the cache forgets everything."""
+writes, the inbox entry's removal and the outbox rows it owes; after delivery, one more that
+removes the sent outbox entries and records the prompts' message ids. The only place in
+actors/ that opens a transaction. After a commit the user's snapshot cache learns what was
+written; if anything fails, nothing was written and the cache forgets everything."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from actors.messages import SessionKey
@@ -24,6 +26,8 @@ from wordbot.decide.transition import (
     DeleteTraining,
     EditPair,
     FinishGame,
+    Prompt,
+    PromptTarget,
     ResetPair,
     Rules,
     SaveCard,
@@ -39,6 +43,8 @@ from wordbot.decide.transition import (
 )
 
 __all__ = ["UnitOfWork"]
+
+log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], None]
 
@@ -137,6 +143,62 @@ class UnitOfWork:
                 words.edit_pair(key.user_id, pair_id, word1, word2, now)
                 return lambda: cache.forget_card(pair_id)
         raise TypeError(f"unknown write {write!r}")
+
+    def record_delivery(
+        self,
+        sent_entries: Sequence[int],
+        sent_prompts: Sequence[tuple[Prompt, int]],
+        blocked: bool,
+        now: datetime,
+    ) -> None:
+        """After delivery, in one transaction: the outbox entries that went are removed, each
+        sent prompt's message id is recorded (only then do its buttons count), and a user who
+        blocked the bot is marked inactive."""
+        with transaction():
+            outbox.mark_sent(sent_entries)
+            for prompt, message_id in sent_prompts:
+                self._record(prompt, message_id, now)
+            if blocked:
+                self._mark_blocked(now)
+
+    def _mark_blocked(self, now: datetime) -> None:
+        """The user blocked the bot: inactive until they write again (SPEC §7.6)."""
+        if not self._cache.learner(now).inactive:
+            log.info("%s blocked the bot; marked inactive", self._key)
+            users.update_learner(self._key.user_id, now, inactive=True)
+            self._cache.update_learner({"inactive": True})
+
+    def _record(self, prompt: Prompt, message_id: int, now: datetime) -> None:
+        """The prompt's message id: only then do its buttons count."""
+        cache, rules, key = self._cache, self._rules, self._key
+        match prompt.target:
+            case PromptTarget.TRAINING:
+                session = cache.training(now)
+                if session is not None and session.current_token == prompt.token:
+                    saved = training.record_prompt_message(
+                        session, message_id, rules.training_ttl, now
+                    )
+                    cache.set_training(saved)
+            case PromptTarget.GAME:
+                current = cache.game()
+                if current is not None and current.current_token == prompt.token:
+                    saved = game.record_prompt_message(current, message_id, rules.game_idle, now)
+                    cache.set_game(saved)
+            case PromptTarget.SETTINGS:
+                changes = {"settings_message_id": message_id}
+                if cache.learner(now).settings_token == prompt.token:
+                    users.update_learner(key.user_id, now, **changes)
+                    cache.update_learner(changes)
+            case PromptTarget.WORDS:
+                changes = {"words_message_id": message_id}
+                if cache.learner(now).words_token == prompt.token:
+                    users.update_learner(key.user_id, now, **changes)
+                    cache.update_learner(changes)
+            case PromptTarget.CLEAR:
+                changes = {"confirm_message_id": message_id}
+                if cache.learner(now).confirm_token == prompt.token:
+                    users.update_learner(key.user_id, now, **changes)
+                    cache.update_learner(changes)
 
 
 def _nothing() -> None:

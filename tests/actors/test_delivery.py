@@ -8,6 +8,7 @@ import threading
 from actors.delivery import Deliverer
 from actors.messages import SessionKey
 from actors.snapshot_cache import SnapshotCache
+from actors.unit_of_work import UnitOfWork
 from wordbot.decide.transition import Rules
 from wordbot.effects import AnswerCallback, Delivery, EditPrompt, SendText
 from wordbot.transport.workers import Workers
@@ -15,7 +16,7 @@ from wordbot.transport.workers import Workers
 
 def deliverer(outbound) -> Deliverer:
     key = SessionKey(5, 5)
-    return Deliverer(key, Rules(), SnapshotCache(key), outbound)
+    return Deliverer(key, UnitOfWork(key, Rules(), SnapshotCache(key)), outbound)
 
 
 def test_a_new_message_failing_for_now_holds_back_the_later_ones_but_not_edits(

@@ -4,6 +4,8 @@ that commit, and another user's grade not held up for the whole import."""
 
 from __future__ import annotations
 
+import random
+
 import pykka
 import pytest
 
@@ -163,3 +165,34 @@ def test_another_users_grade_completes_between_staging_chunks(db, clock, outboun
     assert vocabulary.count_pairs(USER) == MAX_IMPORT_ROWS
     house = WordPair.get((WordPair.user == OTHER) & (WordPair.word1 == "house"))
     assert house.state == "learning" and house.last_reviewed_at == clock.now()
+
+
+def test_cleanup_and_start_up_delete_staging_left_by_a_crash(db, clock):
+    """A crash while staging leaves only staging rows: none of them is ever a pair. The
+    scheduler's cleanup deletes those older than ABANDONED_AFTER, start-up deletes all."""
+    from actors.messages import Cleanup
+    from actors.scheduler import Scheduler
+    from wordbot.app import Application
+
+    class Supervisor:
+        def tell(self, message):
+            pass
+
+    rng = random.Random(5)
+    crashed = import_staging.stage_pairs(USER, _few(30), clock.now(), rng)
+    clock.advance(minutes=30)
+    running = import_staging.stage_pairs(OTHER, _few(20), clock.now(), rng)
+    scheduler = Scheduler(Services(Settings(), clock, outbound=None), Supervisor())
+    scheduler.on_receive(Cleanup(clock.now()))
+    assert import_staging.staged_count(USER, crashed.import_id) == 30  # 30 minutes: may run
+    clock.advance(minutes=31)
+    scheduler.on_receive(Cleanup(clock.now()))
+    assert import_staging.staged_count(USER, crashed.import_id) == 0
+    assert import_staging.staged_count(OTHER, running.import_id) == 20
+    Application._discard_abandoned_imports()
+    assert ImportStaging.select().count() == 0
+    assert vocabulary.count_pairs(USER) == vocabulary.count_pairs(OTHER) == 0
+
+
+def _few(count):
+    return [PairInput(f"w{n}", f"v{n}") for n in range(count)]

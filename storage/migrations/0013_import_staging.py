@@ -1,8 +1,8 @@
 """Big imports in chunks (SPEC §7.6): `import_staging` holds an import's pairs, written in short
 transactions of a few hundred rows each and keyed by an import id, until the unit of work's
 one set-based statement applies them to word_pairs (with the inbox entry's removal and the
-outbox rows) and deletes them. Nothing of an import is visible before that commit; rows a
-crash leaves behind are deleted at start-up and by cleanup. The search keys are folded in
+outbox rows); they are deleted right after, in chunks. Nothing of an import is visible before
+that commit; rows a crash leaves behind are deleted at start-up and by cleanup. The search keys are folded in
 Python (`wordbot.domain.word_list.search_key`) when staged, like every other pair write."""
 
 from peewee import BigAutoField, BigIntegerField, CharField, IntegerField, Model, TextField

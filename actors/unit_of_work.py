@@ -1,8 +1,9 @@
 """The unit of work (SPEC §11): one transaction per handled event holding the transition's
 writes, the inbox entry's removal and the outbox rows it owes. The only place in actors/ that
 opens a transaction (a big import's staging, SPEC §7.6, goes through here too: short
-transactions of its own before the event's one). After the commit the user's snapshot cache learns what was written; if
-anything fails, nothing was written and the cache forgets everything."""
+transactions of its own before the event's one). After the commit the user's snapshot cache
+learns what was written; if anything fails, nothing was written and the cache forgets
+everything."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from actors.messages import (
     Tick,
 )
 from actors.services import Services
-from storage import game, inbox, training, users
+from storage import game, import_staging, inbox, training, users
 from storage.database import database
 
 __all__ = ["Metronome", "Scheduler"]
@@ -161,12 +161,15 @@ class Scheduler(pykka.ThreadingActor):
 
     def _on_cleanup(self, now) -> None:
         """SPEC §6.6: idle games end through their user's actor (which sends the summary);
-        expired training rows go; handled inbox entries too old to come again go; idle actors
-        are passivated."""
+        expired training rows go; handled inbox entries too old to come again go; staging rows
+        of imports that died go (§7.6); idle actors are passivated."""
         with database.connection_context():
             idle = game.idle_games(now)
             removed = training.delete_expired_training_sessions(now)
             inbox.purge_handled(now)
+            abandoned = import_staging.purge_abandoned(now)
+        if abandoned:
+            log.info("cleanup: %d staged rows of abandoned imports removed", abandoned)
         for chat_id, user_id in idle:
             self._supervisor.tell(EndIdleGame(SessionKey(chat_id, user_id)))
         if idle or removed:

@@ -1,6 +1,7 @@
 """The unit of work (SPEC §11): one transaction per handled event holding the transition's
 writes, the inbox entry's removal and the outbox rows it owes; after delivery, one more that
-removes the sent outbox entries and records the prompts' message ids. The only place in
+removes the sent outbox entries and records the prompts' message ids; a big import's staging
+(SPEC §7.6) in short transactions of its own before the event's one. The only place in
 actors/ that opens a transaction. After a commit the user's snapshot cache learns what was
 written; if anything fails, nothing was written and the cache forgets everything."""
 
@@ -14,11 +15,22 @@ from datetime import datetime
 
 from actors.messages import SessionKey
 from actors.snapshot_cache import SnapshotCache
-from storage import game, inbox, outbox, review_log, training, users, vocabulary, words
+from storage import (
+    game,
+    import_staging,
+    inbox,
+    outbox,
+    review_log,
+    training,
+    users,
+    vocabulary,
+    words,
+)
 from storage.cards import save_schedule
 from storage.database import transaction
 from wordbot.decide.transition import (
     AddReview,
+    ApplyStagedPairs,
     ClearVocabulary,
     DeleteGame,
     DeletePair,
@@ -41,6 +53,7 @@ from wordbot.decide.transition import (
     UpsertPairs,
     Write,
 )
+from wordbot.domain.pairs import PairInput, StagedPairs
 
 __all__ = ["UnitOfWork"]
 
@@ -79,6 +92,17 @@ class UnitOfWork:
         """An entry whose handling failed is removed on its own, so it is not tried forever."""
         with transaction():
             inbox.mark_handled(entry_id, now)
+
+    def stage_import(
+        self, pairs: tuple[PairInput, ...], now: datetime, rng: random.Random
+    ) -> StagedPairs:
+        """Stage a big import's pairs ahead of its decision, a few hundred rows per short
+        transaction, so no other user's write waits for the whole import (SPEC §7.6)."""
+        return import_staging.stage_pairs(self._key.user_id, pairs, now, rng)
+
+    def discard_staged(self, staged: StagedPairs) -> None:
+        """Delete an import's staging rows once its unit of work committed or failed."""
+        import_staging.discard_staged(staged.import_id)
 
     def _write(self, write: Write, now: datetime, rng: random.Random) -> AfterCommit:
         key, cache, rules = self._key, self._cache, self._rules
@@ -125,6 +149,9 @@ class UnitOfWork:
                 )
             case UpsertPairs(pairs=pairs):
                 vocabulary.upsert_pairs(key.user_id, pairs, now, rng)
+                return cache.forget_cards
+            case ApplyStagedPairs(staged=staged):
+                import_staging.apply_staged_pairs(key.user_id, staged, now)
                 return cache.forget_cards
             case DeleteReview(pair_id=pair_id, reviewed_at=reviewed_at):
                 review_log.delete_reviews_since(key.user_id, pair_id, reviewed_at)

@@ -77,7 +77,13 @@ from wordbot.decide.transition import (
 )
 from wordbot.domain.csv_import import is_supported_document, parse_document
 from wordbot.domain.game import build_deck
-from wordbot.domain.pairs import MAX_IMPORT_BYTES, VocabularyInputError, parse_pairs_text
+from wordbot.domain.pairs import (
+    MAX_IMPORT_BYTES,
+    PairInput,
+    StagedPairs,
+    VocabularyInputError,
+    parse_pairs_text,
+)
 from wordbot.domain.training import SessionKind
 from wordbot.effects import AnswerCallback, SendText
 from wordbot.i18n import language_for, supported_language
@@ -408,7 +414,23 @@ class UserSession(pykka.ThreadingActor):
     def _import(self, snapshot: Snapshot, parsed) -> Transition:
         stored = self._cache.stored_word2([pair.word1 for pair in parsed.pairs])
         pair_count = self._cache.pair_count() if parsed.pairs else 0
-        return vocabulary_rules.decide_import(snapshot, parsed, stored, pair_count)
+        staged = self._stage_big_import(vocabulary_rules.pairs_to_write(parsed, stored, pair_count))
+        return vocabulary_rules.decide_import(snapshot, parsed, stored, pair_count, staged)
+
+    def _stage_big_import(self, pairs: tuple[PairInput, ...]) -> StagedPairs | None:
+        """SPEC §7.6: a big import is staged in short transactions before its decision; its
+        staging rows go once the unit of work committed or failed (cleanup, if we die)."""
+        if len(pairs) <= vocabulary_rules.STAGED_IMPORT_ABOVE:
+            return None
+        staged = self._work.stage_import(pairs, self._services.clock.now(), self._rng)
+        self._releases.append(lambda: self._discard_staged(staged))
+        return staged
+
+    def _discard_staged(self, staged: StagedPairs) -> None:
+        try:
+            self._work.discard_staged(staged)
+        except Exception:  # the rows are never applied again; cleanup deletes them later
+            log.exception("user actor %s: staged import %s not discarded", self.key, staged)
 
     def _document(self, snapshot: Snapshot, document: DocumentMessage) -> Transition:
         reply = vocabulary_rules.reply

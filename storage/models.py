@@ -26,6 +26,7 @@ __all__ = [
     "BotState",
     "GameSession",
     "GameSessionStatistics",
+    "ImportStaging",
     "InboxEntry",
     "Outbox",
     "ReviewLog",
@@ -254,6 +255,25 @@ class ReviewLog(BaseModel):
         )
 
 
+class ImportStaging(BaseModel):
+    """A big import's pairs staged in short transactions (SPEC §7.6) until the one statement
+    that applies them all; rows left by a crash are deleted by cleanup."""
+
+    id = BigAutoField()
+    import_id = CharField(max_length=32)
+    user_id = BigIntegerField()
+    word1 = TextField()
+    word2 = TextField()
+    word1_key = TextField()
+    word2_key = TextField()
+    new_rank = IntegerField()
+    created_at = UtcDateTimeField(index=True)
+
+    class Meta:
+        table_name = "import_staging"
+        indexes = ((("import_id", "word1"), True),)
+
+
 ALL_MODELS = (
     User,
     WordPair,
@@ -264,4 +284,5 @@ ALL_MODELS = (
     Outbox,
     InboxEntry,
     ReviewLog,
+    ImportStaging,
 )

@@ -15,7 +15,7 @@ from actors.messages import CountLive, Recover, SessionKey, StopSessions
 from actors.scheduler import Metronome, Scheduler
 from actors.services import Services
 from actors.supervisor import Supervisor
-from storage import admin, game, inbox, outbox, training
+from storage import admin, game, import_staging, inbox, outbox, training
 from storage.database import close_database, database, open_database
 from storage.instance_lock import InstanceLock
 from storage.migrate import migrate
@@ -63,6 +63,7 @@ class Application:
             open_database(settings.database.url)
             self._stops.append(("database", close_database))
             migrate()
+            self._discard_abandoned_imports()
 
             bot = make_bot(token, settings.telegram.api_url)
             telegram = settings.telegram
@@ -199,6 +200,14 @@ class Application:
         except Exception as error:
             log.warning("getMe failed: %s", error)
             return None
+
+    @staticmethod
+    def _discard_abandoned_imports() -> None:
+        """Staging rows of imports a crash cut short (SPEC §7.6); none can be running yet."""
+        with database.connection_context():
+            removed = import_staging.discard_all()
+        if removed:
+            log.info("removed %d staged rows of imports cut short by the last run", removed)
 
     def _recover_owed(self, supervisor: pykka.ActorRef) -> None:
         """Users owed messages or a prompt by a crash get them now, not at their next message."""

@@ -17,7 +17,7 @@ from enum import StrEnum
 from wordbot.domain.game import GameScore
 from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
-from wordbot.domain.pairs import PairInput
+from wordbot.domain.pairs import PairInput, StagedPairs
 from wordbot.domain.review_log import ReviewLogEntry
 from wordbot.domain.slots import SlotTimes
 from wordbot.domain.srs import CardSchedule
@@ -28,6 +28,7 @@ from wordbot.i18n import supported_language
 
 __all__ = [
     "AddReview",
+    "ApplyStagedPairs",
     "ClearVocabulary",
     "DeleteGame",
     "DeletePair",
@@ -165,6 +166,14 @@ class UpsertPairs:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplyStagedPairs:
+    """A big import's pairs, staged before the decision in short transactions of their own
+    (SPEC §7.6), upserted by one statement of the unit of work."""
+
+    staged: StagedPairs
+
+
+@dataclass(frozen=True, slots=True)
 class DeleteReview:
     """Remove an undone grade's review_log row: the pair's rows from `reviewed_at` on."""
 
@@ -186,6 +195,7 @@ Write = (
     | SnoozeDue
     | ClearVocabulary
     | UpsertPairs
+    | ApplyStagedPairs
     | DeleteReview
     | DeletePair
     | ResetPair

@@ -7,6 +7,9 @@ the stored word2 of each parsed word1 and the user's pair count, for /export the
 * The /clear confirmation names the number of pairs, expires after CONFIRMATION_TTL, and a
   new /clear retires the previous question's buttons.
 * An import that changes nothing writes nothing, but still says what it found.
+* An import writing more than STAGED_IMPORT_ABOVE pairs is staged by the caller first, in
+  short transactions of its own (SPEC §7.6: no write holds the writer long); its decision
+  then writes `ApplyStagedPairs` instead of the pairs. `pairs_to_write` says what to stage.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import timedelta
 
 from wordbot.callback_data import CallbackData
 from wordbot.decide.transition import (
+    ApplyStagedPairs,
     ClearVocabulary,
     Moment,
     Prompt,
@@ -26,7 +30,7 @@ from wordbot.decide.transition import (
     UpsertPairs,
 )
 from wordbot.domain.csv_export import export_caption, export_csv, export_file_name
-from wordbot.domain.pairs import MAX_PAIRS_PER_USER, ParsedPairs
+from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput, ParsedPairs, StagedPairs
 from wordbot.effects import (
     AnswerCallback,
     EditPrompt,
@@ -41,18 +45,21 @@ __all__ = [
     "ADD_INPUT",
     "ADD_INPUT_WINDOW",
     "CONFIRMATION_TTL",
+    "STAGED_IMPORT_ABOVE",
     "cancel_pending_input",
     "decide_add_command",
     "decide_clear_command",
     "decide_clear_press",
     "decide_export",
     "decide_import",
+    "pairs_to_write",
     "reply",
 ]
 
 ADD_INPUT = "add"
 ADD_INPUT_WINDOW = timedelta(minutes=5)
 CONFIRMATION_TTL = timedelta(minutes=10)
+STAGED_IMPORT_ABOVE = 500  # pairs: up to this many are written by the unit of work itself
 
 
 def reply(snapshot: Snapshot, text: str) -> Transition:
@@ -76,11 +83,29 @@ def decide_add_command(snapshot: Snapshot, moment: Moment) -> Transition:
     )
 
 
+def pairs_to_write(
+    parsed: ParsedPairs, stored: Mapping[str, str], pair_count: int
+) -> tuple[PairInput, ...]:
+    """The pairs `decide_import` would insert or update, new ones first; none when it would
+    refuse the import (over MAX_PAIRS_PER_USER). The caller stages these when there are more
+    than STAGED_IMPORT_ABOVE."""
+    new, changed = _split(parsed, stored)
+    if new and pair_count + len(new) > MAX_PAIRS_PER_USER:
+        return ()
+    return tuple(new + changed)
+
+
 def decide_import(
-    snapshot: Snapshot, parsed: ParsedPairs, stored: Mapping[str, str], pair_count: int
+    snapshot: Snapshot,
+    parsed: ParsedPairs,
+    stored: Mapping[str, str],
+    pair_count: int,
+    staged: StagedPairs | None = None,
 ) -> Transition:
     """Upsert `parsed` (SPEC §3.2); `stored` maps each parsed word1 the user already has to
-    its word2. All or nothing: over MAX_PAIRS_PER_USER nothing is written."""
+    its word2. All or nothing: over MAX_PAIRS_PER_USER nothing is written. `staged`: the
+    caller staged exactly `pairs_to_write(...)`, so the write applies those rows instead of
+    carrying the pairs."""
     chat_id = snapshot.learner.chat_id
     if not parsed.pairs:
         return Transition(
@@ -88,8 +113,7 @@ def decide_import(
                 SendText(chat_id, texts.import_nothing_found(parsed.skipped, lang=snapshot.lang)),
             )
         )
-    new = [p for p in parsed.pairs if p.word1 not in stored]
-    changed = [p for p in parsed.pairs if p.word1 in stored and stored[p.word1] != p.word2]
+    new, changed = _split(parsed, stored)
     if new and pair_count + len(new) > MAX_PAIRS_PER_USER:
         text = texts.too_many_pairs(pair_count, len(new), MAX_PAIRS_PER_USER, lang=snapshot.lang)
         return Transition(owed=(SendText(chat_id, text),))
@@ -98,8 +122,21 @@ def decide_import(
         chat_id,
         texts.import_summary(len(new), len(changed), parsed.skipped, unchanged, lang=snapshot.lang),
     )
-    writes = (UpsertPairs(tuple(new + changed)),) if new or changed else ()
+    writes: tuple = ()
+    if staged is not None and (new or changed):
+        writes = (ApplyStagedPairs(staged),)
+    elif new or changed:
+        writes = (UpsertPairs(tuple(new + changed)),)
     return Transition(writes=writes, owed=(summary,))
+
+
+def _split(
+    parsed: ParsedPairs, stored: Mapping[str, str]
+) -> tuple[list[PairInput], list[PairInput]]:
+    """The parsed pairs that are new, and those whose word2 changes."""
+    new = [p for p in parsed.pairs if p.word1 not in stored]
+    changed = [p for p in parsed.pairs if p.word1 in stored and stored[p.word1] != p.word2]
+    return new, changed
 
 
 def decide_export(

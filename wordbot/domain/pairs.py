@@ -27,6 +27,7 @@ __all__ = [
     "MAX_SIDE_CHARS",
     "PairInput",
     "ParsedPairs",
+    "StagedPairs",
     "VocabularyInputError",
     "detect_delimiter",
     "looks_like_header",
@@ -61,6 +62,15 @@ class ParsedPairs:
 
     pairs: tuple[PairInput, ...]
     skipped: int
+
+
+@dataclass(frozen=True, slots=True)
+class StagedPairs:
+    """An import's pairs staged in storage ahead of its unit of work (SPEC §7.6): which
+    import, and how many rows the decision counted on."""
+
+    import_id: str
+    count: int
 
 
 class VocabularyInputError(ValueError):

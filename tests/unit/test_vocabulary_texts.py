@@ -115,3 +115,23 @@ def test_text_is_well_formed_telegram_html(text):
 
 def test_private_only_text_matches_spec():
     assert texts.private_only() == "WordBot works in private chats only."
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "expected"),
+    [
+        (1, "en", "Your vocabulary: 1 pair."),
+        (2, "en", "Your vocabulary: 2 pairs."),
+        (12, "en", "Your vocabulary: 12 pairs."),
+        (20_000, "en", "Your vocabulary: 20,000 pairs."),
+        (1, "ru", "Ваш словарь: 1 пара."),
+        (3, "ru", "Ваш словарь: 3 пары."),
+        (5, "ru", "Ваш словарь: 5 пар."),
+        (21, "ru", "Ваш словарь: 21 пара."),
+        (20_000, "ru", "Ваш словарь: 20\xa0000 пар."),
+    ],
+)
+def test_the_export_caption_states_the_count_in_the_learners_language(
+    count: int, lang: str, expected: str
+) -> None:
+    assert texts.export_caption(count, lang=lang) == expected

@@ -25,7 +25,7 @@ from wordbot.decide.transition import (
     UpdateLearner,
     UpsertPairs,
 )
-from wordbot.domain.csv_export import export_caption, export_csv, export_file_name
+from wordbot.domain.csv_export import export_csv, export_file_name
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, ParsedPairs
 from wordbot.effects import (
     AnswerCallback,
@@ -112,7 +112,7 @@ def decide_export(
         chat_id,
         export_file_name(moment.now.date()),
         export_csv(pairs),
-        export_caption(len(pairs)),
+        texts.export_caption(len(pairs), lang=snapshot.lang),
     )
     return Transition(owed=(document,))
 

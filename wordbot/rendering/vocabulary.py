@@ -25,6 +25,7 @@ __all__ = [
     "command_menu",
     "document_too_large",
     "download_failed",
+    "export_caption",
     "help_text",
     "import_error",
     "imports_busy",
@@ -200,6 +201,13 @@ def imports_busy(*, lang: str = "en") -> str:
 
 def nothing_to_export(*, lang: str = "en") -> str:
     return _("You have no vocabulary to export.", lang)
+
+
+def export_caption(count: int, *, lang: str = "en") -> str:
+    """The caption of the /export document, with the pair count."""
+    return ngettext(
+        "Your vocabulary: {count} pair.", "Your vocabulary: {count} pairs.", count, lang
+    ).format(count=_number(count, lang))
 
 
 def clear_question(count: int, *, lang: str = "en") -> str:

@@ -110,6 +110,10 @@ def test_a_russian_user_is_answered_in_russian_and_can_switch_to_english(emulato
     assert "карточ" in chat.last_bot_message().text.lower()
     send(bot, chat, "/add дом, house\nкот, cat")
     assert "Импорт готов" in chat.last_bot_message().text
+    send(bot, chat, '/add "лес, forest')
+    assert chat.last_bot_message().text == (
+        "Не удалось прочитать: Строка 1: кавычка открыта, но не закрыта.\nНичего не сохранено."
+    )
     send(bot, chat, "/review")
     assert any("Снова" in label for label in labels(menu(chat)))
 

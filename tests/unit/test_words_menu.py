@@ -538,3 +538,12 @@ def test_every_edit_problem_is_translated_and_escapes_the_reason(problem: EditPr
 
 def test_an_unsupported_language_reads_as_english() -> None:
     assert render.list_text(_page(1), None, lang="xx") == render.list_text(_page(1), None)
+
+
+def test_a_malformed_edit_is_explained_in_the_learners_language() -> None:
+    result = apply_edit_text(EDIT, '"house, casa', NOW)
+    assert result.input_reason is not None and result.input_reason.line == 1
+    russian = render.edit_problem_text(result.problem, result.input_reason, lang="ru")
+    assert russian.startswith("Не удалось прочитать. Строка 1: кавычка открыта, но не закрыта.")
+    english = render.edit_problem_text(result.problem, result.input_reason)
+    assert english == render.edit_problem_text(result.problem, result.reason)

@@ -212,7 +212,10 @@ def decide_words_edit(
     chat_id = learner.chat_id
     if result.problem is not None:
         return vocabulary_rules.reply(
-            snapshot, texts.edit_problem_text(result.problem, result.reason, lang=snapshot.lang)
+            snapshot,
+            texts.edit_problem_text(
+                result.problem, result.input_reason or result.reason, lang=snapshot.lang
+            ),
         )
     write = result.write
     if (

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from wordbot.callback_data import encode_callback
-from wordbot.domain.pairs import MAX_SIDE_CHARS
+from wordbot.domain.pairs import MAX_SIDE_CHARS, InputReason
 from wordbot.domain.word_list import PAGE_SIZE, CardDetails, WordsPage
 from wordbot.domain.words_menu import (
     EditProblem,
@@ -23,6 +23,7 @@ from wordbot.effects import Button, Keyboard
 from wordbot.i18n import N_
 from wordbot.i18n import gettext as _
 from wordbot.rendering.html import escape
+from wordbot.rendering.vocabulary import input_reason
 
 __all__ = [
     "LIST_SIDE_CHARS",
@@ -208,8 +209,13 @@ def word1_taken_text(word1: str, *, lang: str = "en") -> str:
     ).format(word1=escape(word1))
 
 
-def edit_problem_text(problem: EditProblem, reason: str | None = None, *, lang: str = "en") -> str:
-    """The hint after a typed edit that was not taken (the bot keeps waiting)."""
+def edit_problem_text(
+    problem: EditProblem, reason: str | InputReason | None = None, *, lang: str = "en"
+) -> str:
+    """The hint after a typed edit that was not taken (the bot keeps waiting). `reason` is the
+    parser's: as data (told in `lang`) or as English words."""
+    if isinstance(reason, InputReason):
+        reason = input_reason(reason, lang=lang)
     match problem:
         case EditProblem.EMPTY:
             return _("Send one pair as <code>word1, word2</code>.", lang)

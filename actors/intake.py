@@ -26,7 +26,7 @@ from storage import inbox
 from storage.database import connection_scope
 from wordbot.clock import Clock
 from wordbot.effects import AnswerCallback, Effect, SendText
-from wordbot.i18n import language_for
+from wordbot.i18n import DEFAULT_LANGUAGE, language_for
 from wordbot.metrics import Metrics
 from wordbot.rendering import vocabulary as texts
 from wordbot.transport.updates import (
@@ -74,6 +74,7 @@ class Intake:
     def _take(self, updates: list[dict[str, Any]]) -> None:
         now = self._clock.now()
         arrivals, parsed = [], {}
+        languages: dict[tuple[int, int], str] = {}  # (chat_id, user_id) → the update's language
         for update in updates:
             update = scrub_surrogates(update)
             incoming = parse_update(update)
@@ -87,9 +88,11 @@ class Intake:
                     "inbox: private update %s from another chat; ignored", incoming.update_id
                 )
                 if isinstance(incoming, ButtonPress):  # the presser hears "no longer active"
-                    self._offer(AnswerCallback(incoming.callback_query_id, texts.stale_button()))
+                    text = texts.stale_button(lang=language_for(incoming.language_code))
+                    self._offer(AnswerCallback(incoming.callback_query_id, text))
                 continue
             parsed[incoming.update_id] = incoming
+            languages[(incoming.chat_id, incoming.user_id)] = language_for(incoming.language_code)
             arrivals.append(
                 inbox.Arrival(incoming.update_id, incoming.chat_id, incoming.user_id, update)
             )
@@ -99,10 +102,11 @@ class Intake:
             self._metrics.updates_received.inc(len(result.stored))
         for entry in result.stored:
             self._hand_over(entry.entry_id, parsed[entry.update_id], now)
-        for chat_id, _ in result.dropped:
-            self._notice(
-                ("slow", chat_id), now, SLOW_DOWN_EVERY, SendText(chat_id, texts.slow_down())
-            )
+        for chat_id, user_id in result.dropped:
+            # the language Telegram reports with the update (the learner is not read here)
+            lang = languages.get((chat_id, user_id), DEFAULT_LANGUAGE)
+            notice = SendText(chat_id, texts.slow_down(lang=lang))
+            self._notice(("slow", chat_id), now, SLOW_DOWN_EVERY, notice)
         if result.dropped:
             log.warning("inbox: dropped %d updates beyond the per-user bound", len(result.dropped))
 

@@ -407,7 +407,10 @@ class UserSession(pykka.ThreadingActor):
             parsed = parse_pairs_text(text, delimiter_per_line=True)
         except VocabularyInputError as error:
             return vocabulary_rules.reply(
-                snapshot, texts.import_error(str(error), lang=snapshot.lang)
+                snapshot,
+                texts.import_error(
+                    texts.refusal_reason(error, lang=snapshot.lang), lang=snapshot.lang
+                ),
             )
         return self._import(snapshot, parsed)
 
@@ -456,7 +459,12 @@ class UserSession(pykka.ThreadingActor):
         try:
             parsed = parse_document(content)
         except VocabularyInputError as error:
-            return reply(snapshot, texts.import_error(str(error), lang=snapshot.lang))
+            return reply(
+                snapshot,
+                texts.import_error(
+                    texts.refusal_reason(error, lang=snapshot.lang), lang=snapshot.lang
+                ),
+            )
         return self._import(snapshot, parsed)
 
     def _press(self, snapshot: Snapshot, press: ButtonPress, moment: Moment) -> Transition:

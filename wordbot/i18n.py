@@ -5,7 +5,8 @@ is committed and shipped as package data, so `pip install` is the only step a us
 After changing a text, from the repository root:
 
     pybabel extract -F babel.cfg --no-location --omit-header -o wordbot/locale/wordbot.pot .
-    pybabel update -i wordbot/locale/wordbot.pot -d wordbot/locale -D wordbot --no-location
+    pybabel update -N -w 100 -i wordbot/locale/wordbot.pot -d wordbot/locale -D wordbot \
+        --ignore-obsolete
     (translate the new entries in wordbot/locale/ru/LC_MESSAGES/wordbot.po)
     pybabel compile -d wordbot/locale -D wordbot
 

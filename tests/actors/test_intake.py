@@ -72,6 +72,19 @@ def test_a_flood_beyond_the_bound_gets_one_slow_down_a_minute(db, clock):
     assert offered == [SendText(5, slow_down())]
 
 
+def test_the_notices_of_intake_are_in_the_language_of_the_update(db, clock):
+    take, offered = intake(clock)
+    flood = [message(n, 5, "/help") for n in range(1, inbox.MAX_PENDING_PER_USER + 5)]
+    for update in flood:
+        update["message"]["from"]["language_code"] = "ru-RU"
+    group = message(900, -100, "/start", "group", user_id=6)
+    group["message"]["from"]["language_code"] = "ru"
+    take([*flood, group])
+    # the group is answered while the batch is read, the flood once it is written
+    assert offered == [SendText(-100, private_only(lang="ru")), SendText(5, slow_down(lang="ru"))]
+    assert slow_down(lang="ru").startswith("Не так быстро")
+
+
 def test_resume_hands_pending_entries_over_in_inbox_order(db, clock):
     take, _ = intake(clock)
     take([message(1, 5, "/help"), message(2, 6, "/help")])
@@ -102,6 +115,12 @@ def test_a_press_on_a_message_in_another_private_chat_is_only_answered_stale(db,
     take([press])
     assert take._supervisor.messages == []
     assert offered == [AnswerCallback("q1", stale_button())]
+    press = {**press, "update_id": 4}
+    press["callback_query"] = {**press["callback_query"], "id": "q2"}
+    press["callback_query"]["from"] = {**press["callback_query"]["from"], "language_code": "ru"}
+    take([press])
+    assert offered[-1] == AnswerCallback("q2", stale_button(lang="ru"))
+    assert offered[-1].text == "Эта кнопка больше не действует."
 
 
 def test_lone_surrogates_become_replacement_characters_before_storing(db, clock):

@@ -110,8 +110,31 @@ def test_a_russian_user_is_answered_in_russian_and_can_switch_to_english(emulato
     assert "карточ" in chat.last_bot_message().text.lower()
     send(bot, chat, "/add дом, house\nкот, cat")
     assert "Импорт готов" in chat.last_bot_message().text
+    send(bot, chat, '/add "лес, forest')
+    assert chat.last_bot_message().text == (
+        "Не удалось прочитать: Строка 1: кавычка открыта, но не закрыта.\nНичего не сохранено."
+    )
     send(bot, chat, "/review")
     assert any("Снова" in label for label in labels(menu(chat)))
+
+    send(bot, chat, "/words")
+    listed = menu(chat)
+    assert listed.text.startswith("📚 Ваши слова: 2")
+    assert "Нажмите на пару" in listed.text
+    press(bot, chat, listed, "дом — house")
+    card = chat.message(listed.message_id)
+    assert card.text.splitlines()[0] == "дом — house"
+    assert "Состояние: новая" in card.text and "Повторить: ещё не запланировано" in card.text
+    assert labels(card) == ["✏️ Изменить", "🗑 Удалить", "↺ Сбросить", "⏸ Отложить", "« Назад"]
+    press(bot, chat, card, "🗑 Удалить")
+    assert chat.message(listed.message_id).text.startswith("Удалить дом — house?")
+    press(bot, chat, chat.message(listed.message_id), "Отмена")
+    assert "Состояние: новая" in chat.message(listed.message_id).text
+
+    send(bot, chat, "/export")
+    exported = chat.last_bot_message()
+    assert exported.document["file_name"].startswith("vocabulary-")
+    assert exported.text == "Ваш словарь: 2 пары."
 
     shown = open_settings(bot, chat)
     assert "Настройки" in shown.text
@@ -129,6 +152,8 @@ def test_a_russian_user_is_answered_in_russian_and_can_switch_to_english(emulato
     send(bot, chat, "/help")
     assert "/review" in chat.last_bot_message().text
     assert not any("а" <= ch <= "я" for ch in chat.last_bot_message().text.lower())
+    send(bot, chat, "/export")
+    assert chat.last_bot_message().text == "Your vocabulary: 2 pairs."
 
     ru_menu = emulator.bot_commands(language_code="ru")
     assert [c["command"] for c in ru_menu] == [c["command"] for c in emulator.bot_commands()]

@@ -97,8 +97,8 @@ class BotProcess:
 
     def wait_until_idle(self, timeout: float = START_TIMEOUT) -> None:
         """Block until the bot has handled every update it received and delivered what that
-        owes: no inbox entry pending, no outbox row, no live session, menu or question whose
-        prompt's message id is unrecorded. (Confirming an update only says it reached the inbox, SPEC §7.1.)"""
+        owes: no inbox entry pending, no outbox row, no live session, menu, /words message or
+        question whose prompt's message id is unrecorded. (Confirming an update only says it reached the inbox, SPEC §7.1.)"""
         self.emulator.wait_for_confirmation(timeout=timeout)  # every update is in the inbox
         deadline = time.monotonic() + timeout
         while True:
@@ -123,6 +123,8 @@ class BotProcess:
             " where settings_token is not null and settings_message_id is null",
             "clear prompts": "select count(*) from users"
             " where confirm_token is not null and confirm_message_id is null",
+            "words prompts": "select count(*) from users"
+            " where words_token is not null and words_message_id is null",
         }
         with _connect(self.database_url) as cursor:
             counts = {}

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from wordbot.domain.csv_export import export_caption, export_csv, export_file_name
+from wordbot.domain.csv_export import export_csv, export_file_name
 from wordbot.domain.csv_import import parse_document
 from wordbot.domain.pairs import MAX_SIDE_CHARS, PairInput, ParsedPairs
 
@@ -57,19 +57,6 @@ def test_first_pair_that_looks_like_a_header_is_written_quoted(
 )
 def test_export_file_name_carries_the_date(day: datetime.date, expected: str) -> None:
     assert export_file_name(day) == expected
-
-
-@pytest.mark.parametrize(
-    ("count", "expected"),
-    [
-        (1, "Your vocabulary: 1 pair."),
-        (2, "Your vocabulary: 2 pairs."),
-        (12, "Your vocabulary: 12 pairs."),
-        (20_000, "Your vocabulary: 20,000 pairs."),
-    ],
-)
-def test_export_caption_states_the_count(count: int, expected: str) -> None:
-    assert export_caption(count) == expected
 
 
 # --- round trip ----------------------------------------------------------------------------

@@ -62,3 +62,21 @@ def test_the_leech_message_escapes_the_word():
     assert leech_suspended("a<b") == (
         "<b>a&lt;b</b> keeps slipping away — suspended. Edit it or bring it back in /words."
     )
+
+
+@pytest.mark.parametrize(
+    ("interval", "label"),
+    [
+        (timedelta(minutes=10), "10мин"),
+        (timedelta(hours=5), "5ч"),
+        (timedelta(days=8), "8д"),
+        (timedelta(days=45), "1,5мес"),
+        (timedelta(days=400), "1,1г"),
+    ],
+)
+def test_intervals_are_compact_in_russian_with_a_decimal_comma(interval, label):
+    assert interval_label(interval, lang="ru") == label
+
+
+def test_russian_labels_carry_the_russian_grade_word_and_interval():
+    assert grade_button_label(Grade.EASY, timedelta(days=8), lang="ru") == "Легко · 8д"

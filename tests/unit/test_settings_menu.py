@@ -24,7 +24,6 @@ from wordbot.domain.settings_menu import (
 )
 from wordbot.rendering.settings import (
     SETTINGS_SCOPE,
-    settings_failed,
     settings_keyboard,
     settings_text,
     utc_offset,
@@ -391,10 +390,6 @@ def test_closed_says_settings_saved() -> None:
 def test_slot_times_are_escaped_in_texts() -> None:
     times = {**SLOT_TIMES, Slot.MORNING: "<8&>"}
     assert "morning &lt;8&amp;&gt;" in settings_text(DEFAULTS, Screen.HOME, times)
-
-
-def test_failure_text() -> None:
-    assert settings_failed() == "Failed to save settings"
 
 
 # --- rendering: keyboards -------------------------------------------------------------------

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from html.parser import HTMLParser
 
 import pytest
 
+from wordbot.domain.csv_import import parse_document
+from wordbot.domain.pairs import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_LINES,
+    MAX_LINE_CHARS,
+    InputProblem,
+    VocabularyInputError,
+    parse_pairs_text,
+)
 from wordbot.rendering import vocabulary as texts
 
 HOSTILE = "<b>&_*[</i>"
@@ -115,3 +125,72 @@ def test_text_is_well_formed_telegram_html(text):
 
 def test_private_only_text_matches_spec():
     assert texts.private_only() == "WordBot works in private chats only."
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "expected"),
+    [
+        (1, "en", "Your vocabulary: 1 pair."),
+        (2, "en", "Your vocabulary: 2 pairs."),
+        (12, "en", "Your vocabulary: 12 pairs."),
+        (20_000, "en", "Your vocabulary: 20,000 pairs."),
+        (1, "ru", "Ваш словарь: 1 пара."),
+        (3, "ru", "Ваш словарь: 3 пары."),
+        (5, "ru", "Ваш словарь: 5 пар."),
+        (21, "ru", "Ваш словарь: 21 пара."),
+        (20_000, "ru", "Ваш словарь: 20\xa0000 пар."),
+    ],
+)
+def test_the_export_caption_states_the_count_in_the_learners_language(
+    count: int, lang: str, expected: str
+) -> None:
+    assert texts.export_caption(count, lang=lang) == expected
+
+
+# --- the parser's reasons in the learner's language ----------------------------------------
+
+_REFUSED_INPUTS = {
+    InputProblem.TOO_MANY_ROWS: lambda: parse_pairs_text("a,b\n" * (MAX_IMPORT_LINES + 1)),
+    InputProblem.LINE_TOO_LONG: lambda: parse_pairs_text("ok, fine\na," + "x" * MAX_LINE_CHARS),
+    InputProblem.QUOTE_NOT_CLOSED: lambda: parse_pairs_text('house, casa\n"dog, perro'),
+    InputProblem.FIELD_TOO_LONG: lambda: parse_pairs_text('"' + ("x" * 1000 + "\n") * 200),
+    InputProblem.MALFORMED_QUOTES: lambda: parse_pairs_text('"a"b, c'),
+    InputProblem.BINARY_FILE: lambda: parse_document(b"a\x00b"),
+    InputProblem.NOT_UTF8: lambda: parse_document(b"house, \xc3\x28"),
+    InputProblem.NOT_UTF16: lambda: parse_document(codecs.BOM_UTF16_LE + b"\x00\xd8"),
+    InputProblem.FILE_TOO_LARGE: lambda: parse_document(b"a" * (MAX_IMPORT_BYTES + 1)),
+}
+
+
+def _refusal(problem: InputProblem) -> VocabularyInputError:
+    with pytest.raises(VocabularyInputError) as caught:
+        _REFUSED_INPUTS[problem]()
+    assert caught.value.reason is not None and caught.value.reason.problem is problem
+    return caught.value
+
+
+@pytest.mark.parametrize("problem", list(InputProblem))
+def test_every_parser_reason_reads_in_english_as_the_parser_words_it(problem) -> None:
+    error = _refusal(problem)
+    assert texts.refusal_reason(error) == str(error)
+
+
+@pytest.mark.parametrize("problem", list(InputProblem))
+def test_every_parser_reason_is_translated_into_russian(problem) -> None:
+    error = _refusal(problem)
+    russian = texts.refusal_reason(error, lang="ru")
+    assert re.search(r"[а-яё]", russian, re.IGNORECASE) and russian != str(error)
+    if error.reason.line is not None:
+        assert str(error.reason.line) in russian
+    text = texts.import_error(russian, lang="ru")
+    assert text.startswith("Не удалось прочитать: ")
+    _assert_telegram_html(text)
+
+
+def test_numbers_in_a_russian_reason_are_grouped_the_russian_way() -> None:
+    reason = texts.refusal_reason(_refusal(InputProblem.TOO_MANY_ROWS), lang="ru")
+    assert "20\xa0000" in reason
+
+
+def test_a_reason_without_data_is_shown_as_worded() -> None:
+    assert texts.refusal_reason(VocabularyInputError("Odd <input>."), lang="ru") == "Odd <input>."

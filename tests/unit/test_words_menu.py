@@ -454,3 +454,96 @@ def test_words_is_in_the_command_menu_and_the_help() -> None:
     assert "words" in dict(BOT_COMMANDS)
     assert "/words – " in help_text() and "/words <i>text</i>" in help_text()
     assert len(help_text()) <= 4096
+
+
+# --- rendering in the learner's language (SPEC §15) ------------------------------------------
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def test_the_russian_list_and_card_are_in_russian_with_user_data_escaped() -> None:
+    page = _page(10, page=1, page_count=3, total=25)
+    text = render.list_text(page, None, lang="ru")
+    assert text.startswith("📚 Ваши слова: 25 · страница 2 из 3")
+    assert "11. word0 — slovo0" in text
+    assert text.endswith("Нажмите на пару, чтобы посмотреть, исправить или удалить её.")
+    found = render.list_text(_page(1), "<b>&", lang="ru")
+    assert "🔎 Слова, содержащие <b>&lt;b&gt;&amp;</b>: 1" in found
+    assert render.list_text(_page(0), "<i>", lang="ru").startswith(
+        "Нет слов, содержащих <b>&lt;i&gt;"
+    )
+    assert render.list_text(_page(0), None, lang="ru").startswith("У вас пока нет слов.")
+    card = render.card_text(_card(suspended=True), ZoneInfo("Europe/Moscow"), lang="ru")
+    assert card.splitlines() == [
+        "<b>&lt;b&gt;&amp;house</b> — casa",
+        "",
+        "Состояние: на повторении",
+        "Повторить: 2026-05-05 02:30 (Europe/Moscow)",
+        "Повторений: 4 · Забываний: 1",
+        "Отложена: да",
+    ]
+    new = render.card_text(_card(state=CardState.NEW, due_at=None, suspended=False), UTC, lang="ru")
+    assert "Состояние: новая" in new and "Повторить: ещё не запланировано" in new
+    assert "Отложена: нет" in new
+
+
+@pytest.mark.parametrize(
+    ("suspended", "labels"),
+    [
+        (False, ["✏️ Изменить", "🗑 Удалить", "↺ Сбросить", "⏸ Отложить", "« Назад"]),
+        (True, ["✏️ Изменить", "🗑 Удалить", "↺ Сбросить", "▶ Вернуть", "« Назад"]),
+    ],
+)
+def test_russian_card_buttons_keep_their_actions(suspended, labels) -> None:
+    russian = _buttons(render.card_keyboard(_card(suspended=suspended), TOKEN, lang="ru"))
+    english = _buttons(render.card_keyboard(_card(suspended=suspended), TOKEN))
+    assert [text for text, _ in russian] == labels
+    assert [action for _, action in russian] == [action for _, action in english]
+
+
+def test_the_russian_confirmation_and_edit_request() -> None:
+    confirm = render.confirm_delete_text(_card(), lang="ru")
+    assert confirm.startswith("Удалить <b>&lt;b&gt;&amp;house</b> — casa?")
+    assert _buttons(render.confirm_delete_keyboard(TOKEN, lang="ru")) == [
+        ("🗑 Удалить", "yes"),
+        ("Отмена", "no"),
+    ]
+    edit = render.edit_request_text(_card(), lang="ru")
+    assert edit.startswith("Пришлите новую пару в виде <code>слово1, слово2</code>")
+    assert "<code>&lt;b&gt;&amp;house, casa</code>" in edit
+    assert _buttons(render.edit_request_keyboard(TOKEN, lang="ru")) == [("« Назад", "back")]
+
+
+@pytest.mark.parametrize(("view", "shown"), [(LIST, _page(2)), (CARD, _card()), (CONFIRM, _card())])
+def test_words_screen_passes_the_language_on(view: WordsView, shown) -> None:
+    text, keyboard = render.words_screen(view, shown, UTC, TOKEN, lang="ru")
+    english, _ = render.words_screen(view, shown, UTC, TOKEN)
+    assert _CYRILLIC.search(text) and text != english
+    assert keyboard
+
+
+@pytest.mark.parametrize("notice", list(Notice))
+def test_every_notice_is_translated(notice: Notice) -> None:
+    text = render.notice_text(notice, lang="ru")
+    assert _CYRILLIC.search(text) and not re.search(r"<[a-z]", text)
+
+
+@pytest.mark.parametrize("problem", list(EditProblem))
+def test_every_edit_problem_is_translated_and_escapes_the_reason(problem: EditProblem) -> None:
+    text = render.edit_problem_text(problem, "<reason>", lang="ru")
+    assert "<code>слово1, слово2</code>" in text and _CYRILLIC.search(text)
+    assert "<reason>" not in text
+    assert "<b>&lt;b&gt;</b>" in render.word1_taken_text("<b>", lang="ru")
+
+
+def test_an_unsupported_language_reads_as_english() -> None:
+    assert render.list_text(_page(1), None, lang="xx") == render.list_text(_page(1), None)
+
+
+def test_a_malformed_edit_is_explained_in_the_learners_language() -> None:
+    result = apply_edit_text(EDIT, '"house, casa', NOW)
+    assert result.input_reason is not None and result.input_reason.line == 1
+    russian = render.edit_problem_text(result.problem, result.input_reason, lang="ru")
+    assert russian.startswith("Не удалось прочитать. Строка 1: кавычка открыта, но не закрыта.")
+    english = render.edit_problem_text(result.problem, result.input_reason)
+    assert english == render.edit_problem_text(result.problem, result.reason)

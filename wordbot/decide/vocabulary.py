@@ -29,7 +29,7 @@ from wordbot.decide.transition import (
     UpdateLearner,
     UpsertPairs,
 )
-from wordbot.domain.csv_export import export_caption, export_csv, export_file_name
+from wordbot.domain.csv_export import export_csv, export_file_name
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput, ParsedPairs, StagedPairs
 from wordbot.effects import (
     AnswerCallback,
@@ -149,7 +149,7 @@ def decide_export(
         chat_id,
         export_file_name(moment.now.date()),
         export_csv(pairs),
-        export_caption(len(pairs)),
+        texts.export_caption(len(pairs), lang=snapshot.lang),
     )
     return Transition(owed=(document,))
 

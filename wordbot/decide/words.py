@@ -130,7 +130,9 @@ def decide_words_command(
     owed: tuple[Effect, ...] = ()
     if learner.words_message_id is not None:
         owed = (RemoveKeyboard(learner.chat_id, learner.words_message_id),)
-    text, keyboard = texts.words_screen(view, facts.page, _zone(learner.timezone), token)
+    text, keyboard = texts.words_screen(
+        view, facts.page, _zone(learner.timezone), token, lang=snapshot.lang
+    )
     state = {"words_token": token, "words_message_id": None, "words_view": view}
     return Transition(
         writes=(UpdateLearner(state),),
@@ -169,12 +171,12 @@ def decide_words_press(
 ) -> Transition:
     """The press's write, the message edited to the next screen and a notice."""
     if result is None or facts is None:
-        return training_rules.stale_press(press, data, None)
+        return training_rules.stale_press(press, data, None, lang=snapshot.lang)
     learner = snapshot.learner
     view = learner.words_view
     changed, shown, result = _apply(snapshot, view, result, facts, moment)
     edit = _show(snapshot, result.view, shown)
-    notice = None if result.notice is None else texts.notice_text(result.notice)
+    notice = None if result.notice is None else texts.notice_text(result.notice, lang=snapshot.lang)
     decided = merge(changed, edit)
     if view.screen is not Screen.EDIT and result.view.screen is Screen.EDIT:
         decided = merge(vocabulary_rules.cancel_pending_input(snapshot), decided)
@@ -210,7 +212,10 @@ def decide_words_edit(
     chat_id = learner.chat_id
     if result.problem is not None:
         return vocabulary_rules.reply(
-            snapshot, texts.edit_problem_text(result.problem, result.reason)
+            snapshot,
+            texts.edit_problem_text(
+                result.problem, result.input_reason or result.reason, lang=snapshot.lang
+            ),
         )
     write = result.write
     if (
@@ -219,13 +224,15 @@ def decide_words_edit(
         and facts.word1_owner != write.pair_id
         and facts.card is not None
     ):
-        return vocabulary_rules.reply(snapshot, texts.word1_taken_text(write.word1))
+        return vocabulary_rules.reply(
+            snapshot, texts.word1_taken_text(write.word1, lang=snapshot.lang)
+        )
     if isinstance(write, EditPair):
         result = replace(result, notice=Notice.EDITED)
     changed, shown, result = _apply(snapshot, learner.words_view, result, facts, moment)
     decided = merge(changed, _show(snapshot, result.view, shown))
     if result.notice is not None:
-        notice = texts.notice_text(result.notice)
+        notice = texts.notice_text(result.notice, lang=snapshot.lang)
         decided = merge(decided, Transition(owed=(SendText(chat_id, notice),)))
     return decided
 
@@ -289,7 +296,9 @@ def _show(snapshot: Snapshot, view: WordsView, shown) -> Transition:
     writes = (UpdateLearner({"words_view": view}),)
     if learner.words_message_id is None or learner.words_token is None or shown is None:
         return Transition(writes=writes)
-    text, keyboard = texts.words_screen(view, shown, _zone(learner.timezone), learner.words_token)
+    text, keyboard = texts.words_screen(
+        view, shown, _zone(learner.timezone), learner.words_token, lang=snapshot.lang
+    )
     edit = EditPrompt(learner.chat_id, learner.words_message_id, text, keyboard)
     return Transition(writes=writes, owed=(edit,))
 

@@ -1,6 +1,6 @@
 """Domain rules: plain functions and frozen dataclasses, no Telegram, actors or database."""
 
-from wordbot.domain.csv_export import export_caption, export_csv, export_file_name
+from wordbot.domain.csv_export import export_csv, export_file_name
 from wordbot.domain.csv_import import (
     SUPPORTED_EXTENSIONS,
     decode_document,
@@ -31,7 +31,6 @@ __all__ = [
     "VocabularyInputError",
     "decode_document",
     "detect_delimiter",
-    "export_caption",
     "export_csv",
     "export_file_name",
     "is_supported_document",

@@ -1,4 +1,5 @@
-"""The `/export` document (SPEC §3.3): CSV bytes, file name and caption."""
+"""The `/export` document (SPEC §3.3): CSV bytes and file name (its caption is a text:
+`wordbot.rendering.vocabulary.export_caption`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 
 from wordbot.domain.pairs import looks_like_header
 
-__all__ = ["export_caption", "export_csv", "export_file_name"]
+__all__ = ["export_csv", "export_file_name"]
 
 
 def export_csv(pairs: Iterable[tuple[str, str]]) -> bytes:
@@ -35,9 +36,3 @@ def export_csv(pairs: Iterable[tuple[str, str]]) -> bytes:
 def export_file_name(day: datetime.date) -> str:
     """The export document's name for the given (user-local) day: `vocabulary-YYYYMMDD.csv`."""
     return f"vocabulary-{day:%Y%m%d}.csv"
-
-
-def export_caption(count: int) -> str:
-    """The caption of the export document, with the pair count."""
-    noun = "pair" if count == 1 else "pairs"
-    return f"Your vocabulary: {count:,} {noun}."

@@ -6,6 +6,8 @@ import codecs
 
 from wordbot.domain.pairs import (
     MAX_IMPORT_BYTES,
+    InputProblem,
+    InputReason,
     ParsedPairs,
     VocabularyInputError,
     parse_pairs_text,
@@ -29,6 +31,8 @@ _SUPPORTED_MIME_TYPES = frozenset(
     }
 )
 _BINARY_FILE = "This looks like a binary file, not a CSV/TXT file."
+_NOT_UTF8 = ("The file is not UTF-8 text.", InputReason(InputProblem.NOT_UTF8))
+_NOT_UTF16 = ("The file is not valid UTF-16 text.", InputReason(InputProblem.NOT_UTF16))
 
 
 def is_supported_document(file_name: str | None, mime_type: str | None) -> bool:
@@ -55,35 +59,33 @@ def decode_document(data: bytes) -> str:
     without a BOM) or bytes that are not valid in the encoding.
     """
     if data.startswith(codecs.BOM_UTF8):
-        text = _decode(data[len(codecs.BOM_UTF8) :], "utf-8", "The file is not UTF-8 text.")
+        text = _decode(data[len(codecs.BOM_UTF8) :], "utf-8", _NOT_UTF8)
     elif data.startswith(codecs.BOM_UTF16_LE):
-        text = _decode(
-            data[len(codecs.BOM_UTF16_LE) :], "utf-16-le", "The file is not valid UTF-16 text."
-        )
+        text = _decode(data[len(codecs.BOM_UTF16_LE) :], "utf-16-le", _NOT_UTF16)
     elif data.startswith(codecs.BOM_UTF16_BE):
-        text = _decode(
-            data[len(codecs.BOM_UTF16_BE) :], "utf-16-be", "The file is not valid UTF-16 text."
-        )
+        text = _decode(data[len(codecs.BOM_UTF16_BE) :], "utf-16-be", _NOT_UTF16)
     else:
         if b"\x00" in data:
-            raise VocabularyInputError(_BINARY_FILE)
-        text = _decode(data, "utf-8", "The file is not UTF-8 text.")
+            raise VocabularyInputError(_BINARY_FILE, InputReason(InputProblem.BINARY_FILE))
+        text = _decode(data, "utf-8", _NOT_UTF8)
     if "\x00" in text:  # e.g. UTF-32, whose BOM starts like UTF-16's
-        raise VocabularyInputError(_BINARY_FILE)
+        raise VocabularyInputError(_BINARY_FILE, InputReason(InputProblem.BINARY_FILE))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_document(data: bytes) -> ParsedPairs:
     """Parse a sent document: refuse files over MAX_IMPORT_BYTES, decode, then parse the rows."""
     if len(data) > MAX_IMPORT_BYTES:
+        megabytes = MAX_IMPORT_BYTES // (1024 * 1024)
         raise VocabularyInputError(
-            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+            f"The file is larger than {megabytes} MB.",
+            InputReason(InputProblem.FILE_TOO_LARGE, limit=megabytes),
         )
     return parse_pairs_text(decode_document(data))
 
 
-def _decode(data: bytes, encoding: str, reason: str) -> str:
+def _decode(data: bytes, encoding: str, refusal: tuple[str, InputReason]) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise VocabularyInputError(reason) from error
+        raise VocabularyInputError(*refusal) from error

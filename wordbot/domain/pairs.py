@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -25,6 +26,8 @@ __all__ = [
     "MAX_LINE_CHARS",
     "MAX_PAIRS_PER_USER",
     "MAX_SIDE_CHARS",
+    "InputProblem",
+    "InputReason",
     "PairInput",
     "ParsedPairs",
     "StagedPairs",
@@ -73,8 +76,39 @@ class StagedPairs:
     count: int
 
 
+class InputProblem(StrEnum):
+    """Why an input cannot be imported at all (its text: `rendering.vocabulary.input_reason`)."""
+
+    TOO_MANY_ROWS = "too_many_rows"  # limit: MAX_IMPORT_ROWS
+    LINE_TOO_LONG = "line_too_long"  # line, limit: MAX_LINE_CHARS
+    QUOTE_NOT_CLOSED = "quote_not_closed"  # line
+    FIELD_TOO_LONG = "field_too_long"  # line
+    MALFORMED_QUOTES = "malformed_quotes"  # line
+    BINARY_FILE = "binary_file"
+    NOT_UTF8 = "not_utf8"
+    NOT_UTF16 = "not_utf16"
+    FILE_TOO_LARGE = "file_too_large"  # limit: megabytes
+
+
+@dataclass(frozen=True, slots=True)
+class InputReason:
+    """The reason of a VocabularyInputError as data, so it can be told in any language."""
+
+    problem: InputProblem
+    line: int | None = None
+    limit: int | None = None
+
+
 class VocabularyInputError(ValueError):
-    """The input cannot be imported at all; str(error) is a short reason fit to show the user."""
+    """The input cannot be imported at all. str(error) is a short English reason (logs, CLI);
+    `reason` says the same as data for the learner's language."""
+
+    def __init__(self, message: str, reason: InputReason | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+_TOO_MANY_ROWS_REASON = InputReason(InputProblem.TOO_MANY_ROWS, limit=MAX_IMPORT_ROWS)
 
 
 def looks_like_header(word1: str, word2: str) -> bool:
@@ -137,7 +171,8 @@ def parse_pairs_text(text: str, *, delimiter_per_line: bool = False) -> ParsedPa
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE_CHARS and line.strip():
             raise VocabularyInputError(
-                f"Line {number} is too long: at most {MAX_LINE_CHARS:,} characters."
+                f"Line {number} is too long: at most {MAX_LINE_CHARS:,} characters.",
+                InputReason(InputProblem.LINE_TOO_LONG, line=number, limit=MAX_LINE_CHARS),
             )
     by_word1: dict[str, PairInput] = {}
     skipped = 0
@@ -152,7 +187,7 @@ def parse_pairs_text(text: str, *, delimiter_per_line: bool = False) -> ParsedPa
                 continue
         rows += 1
         if rows > MAX_IMPORT_ROWS:
-            raise VocabularyInputError(_TOO_MANY_ROWS)
+            raise VocabularyInputError(_TOO_MANY_ROWS, _TOO_MANY_ROWS_REASON)
         pair = _pair_from_cells(cells)
         if pair is None:
             skipped += 1
@@ -167,7 +202,7 @@ def _check_size(text: str) -> None:
     """Every line counts towards the row cap, blank ones too; counted before anything is split."""
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if lines > MAX_IMPORT_LINES:
-        raise VocabularyInputError(_TOO_MANY_ROWS)
+        raise VocabularyInputError(_TOO_MANY_ROWS, _TOO_MANY_ROWS_REASON)
 
 
 def _rows(text: str, lines: list[str], per_line: bool) -> Iterator[tuple[int, list[str], str]]:
@@ -201,9 +236,7 @@ def _read_csv(text: str, delimiter: str, first_line: int = 1) -> Iterator[tuple[
         except StopIteration:
             return
         except csv.Error as error:
-            raise VocabularyInputError(
-                _describe_csv_error(error, start_line + offset, reader.line_num + offset)
-            ) from error
+            raise _csv_input_error(error, start_line + offset, reader.line_num + offset) from error
         yield start_line + offset, cells
 
 
@@ -229,14 +262,23 @@ def _pair_from_cells(cells: list[str]) -> PairInput | None:
     return PairInput(word1=word1, word2=word2)
 
 
-def _describe_csv_error(error: csv.Error, start_line: int, error_line: int) -> str:
+def _csv_input_error(error: csv.Error, start_line: int, error_line: int) -> VocabularyInputError:
     """A short user-facing reason for a csv.Error, naming the line."""
     reason = str(error)
     if "unexpected end of data" in reason:
-        return f"Line {start_line}: a quoted field is never closed."
+        return VocabularyInputError(
+            f"Line {start_line}: a quoted field is never closed.",
+            InputReason(InputProblem.QUOTE_NOT_CLOSED, line=start_line),
+        )
     if "field larger than field limit" in reason:
-        return f"Line {start_line}: a field is far too long (is a quote left open?)."
-    return f"Line {error_line}: malformed quotes (a quoted field must end at a delimiter)."
+        return VocabularyInputError(
+            f"Line {start_line}: a field is far too long (is a quote left open?).",
+            InputReason(InputProblem.FIELD_TOO_LONG, line=start_line),
+        )
+    return VocabularyInputError(
+        f"Line {error_line}: malformed quotes (a quoted field must end at a delimiter).",
+        InputReason(InputProblem.MALFORMED_QUOTES, line=error_line),
+    )
 
 
 def _delimiters_outside_quotes(line: str, in_quotes: bool) -> tuple[set[str], bool]:

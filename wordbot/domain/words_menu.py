@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from wordbot.domain.pairs import PairInput, VocabularyInputError, parse_pairs_text
+from wordbot.domain.pairs import InputReason, PairInput, VocabularyInputError, parse_pairs_text
 from wordbot.domain.word_list import MAX_SEARCH_CHARS, EditOutcome
 
 __all__ = [
@@ -176,7 +176,8 @@ class WordsResult:
     write: WordsWrite | None = None  # the one change to apply (None: nothing to write)
     notice: Notice | None = None
     problem: EditProblem | None = None  # a typed edit that was not taken
-    reason: str | None = None  # the parser's words for MALFORMED
+    reason: str | None = None  # the parser's words for MALFORMED (English)
+    input_reason: InputReason | None = None  # the same as data, for the learner's language
 
 
 # --- callback actions -----------------------------------------------------------------------
@@ -261,7 +262,9 @@ def apply_edit_text(view: WordsView, text: str, now: datetime) -> WordsResult | 
     try:
         parsed = parse_pairs_text(text, delimiter_per_line=True)
     except VocabularyInputError as error:
-        return WordsResult(view, problem=EditProblem.MALFORMED, reason=str(error))
+        return WordsResult(
+            view, problem=EditProblem.MALFORMED, reason=str(error), input_reason=error.reason
+        )
     if len(parsed.pairs) > 1:
         return WordsResult(view, problem=EditProblem.NOT_ONE_PAIR)
     if not parsed.pairs:

@@ -51,7 +51,6 @@ __all__ = [
     "SETTINGS_SCOPE",
     "menu_keyboard",
     "menu_text",
-    "settings_failed",
     "settings_keyboard",
     "settings_notice",
     "settings_text",
@@ -350,10 +349,6 @@ def settings_notice(notice: str | None, *, lang: str = "en") -> str | None:
                 lang,
             ).format(count=NEW_CARDS_MAX)
     return _(notice, lang)
-
-
-def settings_failed(*, lang: str = "en") -> str:
-    return _("Failed to save settings", lang)
 
 
 def _refusal_hint(refusal: TimeRefusal | ZoneRefusal, query: str, lang: str) -> str:

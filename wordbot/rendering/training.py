@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_decimal
+
 from wordbot.callback_data import TRAINING_SCOPE, encode_callback
 from wordbot.domain.srs import Grade
 from wordbot.effects import Button, Keyboard
-from wordbot.i18n import N_, ngettext
+from wordbot.i18n import N_, ngettext, supported_language
 from wordbot.i18n import gettext as _
 from wordbot.rendering.html import escape
 
@@ -90,25 +92,30 @@ def labelled_grade_keyboard(
 
 def grade_button_label(grade: Grade, interval: timedelta, *, lang: str = "en") -> str:
     """ "Again · 1m", "Easy · 8d": the grade's word and the interval it would give."""
-    return f"{grade_label(grade, lang=lang)} · {interval_label(interval)}"
+    return f"{grade_label(grade, lang=lang)} · {interval_label(interval, lang=lang)}"
 
 
-def interval_label(interval: timedelta) -> str:
+def interval_label(interval: timedelta, *, lang: str = "en") -> str:
     """Compact interval: whole minutes below an hour, whole hours below a day, whole days below
-    30 days, then months of 30 days and years of 365 days with one decimal ("1.5mo", "2y");
-    at least 1m. Rounded half up."""
+    30 days, then months of 30 days and years of 365 days with one decimal ("1.5mo", "2y";
+    "1,5мес" in Russian); at least 1m. Rounded half up."""
     minutes = interval.total_seconds() / 60
     if minutes < 59.5:
-        return f"{max(1, _round(minutes, 0))}m"
+        return _("{count}m", lang).format(count=_decimal(max(1, _round(minutes, 0)), lang))
     hours = minutes / 60
     if hours < 23.5:
-        return f"{_round(hours, 0)}h"
+        return _("{count}h", lang).format(count=_decimal(_round(hours, 0), lang))
     days = hours / 24
     if days < 29.5:
-        return f"{_round(days, 0)}d"
+        return _("{count}d", lang).format(count=_decimal(_round(days, 0), lang))
     if days < 365:
-        return f"{_round(days / 30, 1)}mo"
-    return f"{_round(days / 365, 1)}y"
+        return _("{count}mo", lang).format(count=_decimal(_round(days / 30, 1), lang))
+    return _("{count}y", lang).format(count=_decimal(_round(days / 365, 1), lang))
+
+
+def _decimal(value: int | float, lang: str) -> str:
+    """A number as `lang` writes it ("1.5" in English, "1,5" in Russian)."""
+    return format_decimal(value, locale=supported_language(lang))
 
 
 def _round(value: float, places: int) -> int | float:

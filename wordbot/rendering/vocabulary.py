@@ -8,6 +8,7 @@ from __future__ import annotations
 from babel.numbers import format_decimal
 
 from wordbot.callback_data import CLEAR_SCOPE, encode_callback
+from wordbot.domain.pairs import InputProblem, InputReason, VocabularyInputError
 from wordbot.effects import Button, Keyboard
 from wordbot.i18n import N_, ngettext
 from wordbot.i18n import gettext as _
@@ -25,8 +26,11 @@ __all__ = [
     "command_menu",
     "document_too_large",
     "download_failed",
+    "export_caption",
     "help_text",
     "import_error",
+    "input_reason",
+    "refusal_reason",
     "imports_busy",
     "import_nothing_found",
     "import_summary",
@@ -169,6 +173,41 @@ def import_error(reason: str, *, lang: str = "en") -> str:
     )
 
 
+def input_reason(reason: InputReason, *, lang: str = "en") -> str:
+    """Why an input cannot be imported, plain text (in English as the parser words it)."""
+    line = "" if reason.line is None else str(reason.line)
+    limit = "" if reason.limit is None else _number(reason.limit, lang)
+    match reason.problem:
+        case InputProblem.TOO_MANY_ROWS:
+            text = _("Too many rows: at most {limit} rows can be imported at once.", lang)
+        case InputProblem.LINE_TOO_LONG:
+            text = _("Line {line} is too long: at most {limit} characters.", lang)
+        case InputProblem.QUOTE_NOT_CLOSED:
+            text = _("Line {line}: a quoted field is never closed.", lang)
+        case InputProblem.FIELD_TOO_LONG:
+            text = _("Line {line}: a field is far too long (is a quote left open?).", lang)
+        case InputProblem.MALFORMED_QUOTES:
+            text = _(
+                "Line {line}: malformed quotes (a quoted field must end at a delimiter).", lang
+            )
+        case InputProblem.BINARY_FILE:
+            text = _("This looks like a binary file, not a CSV/TXT file.", lang)
+        case InputProblem.NOT_UTF8:
+            text = _("The file is not UTF-8 text.", lang)
+        case InputProblem.NOT_UTF16:
+            text = _("The file is not valid UTF-16 text.", lang)
+        case InputProblem.FILE_TOO_LARGE:
+            text = _("The file is larger than {limit} MB.", lang)
+        case _:
+            raise AssertionError(f"unhandled input problem {reason.problem!r}")
+    return text.format(line=line, limit=limit)
+
+
+def refusal_reason(error: VocabularyInputError, *, lang: str = "en") -> str:
+    """The reason of a refused input in `lang` (its English words when it has no data)."""
+    return str(error) if error.reason is None else input_reason(error.reason, lang=lang)
+
+
 def too_many_pairs(existing: int, new: int, limit: int, *, lang: str = "en") -> str:
     total = existing + new
     return ngettext(
@@ -200,6 +239,13 @@ def imports_busy(*, lang: str = "en") -> str:
 
 def nothing_to_export(*, lang: str = "en") -> str:
     return _("You have no vocabulary to export.", lang)
+
+
+def export_caption(count: int, *, lang: str = "en") -> str:
+    """The caption of the /export document, with the pair count."""
+    return ngettext(
+        "Your vocabulary: {count} pair.", "Your vocabulary: {count} pairs.", count, lang
+    ).format(count=_number(count, lang))
 
 
 def clear_question(count: int, *, lang: str = "en") -> str:

@@ -193,7 +193,8 @@ class GameSessionStatistics(BaseModel):
 
 
 class BotState(BaseModel):
-    """The bot's own durable state, e.g. the last handled update id (§7.1)."""
+    """The bot's own durable name → number state. Empty since the inbox (§7.1) replaced the
+    stored watermark; kept for the table that migration 0001 made."""
 
     name = CharField(max_length=64, primary_key=True)
     value = BigIntegerField()

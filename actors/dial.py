@@ -125,5 +125,7 @@ class DialWorker:
                 key = self._queue.popleft()
             try:
                 self._compute(key)
-            except Exception:
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # noqa: BLE001 - a Rust panic too: the worker must live on
                 log.exception("retention dial: %s failed; the next visit asks again", key)

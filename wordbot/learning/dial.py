@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from types import ModuleType
 
-from wordbot.domain.fsrs_schedule import LEECH_LAPSES
+from wordbot.domain.fsrs_schedule import LEECH_LAPSES, parse_parameters
 from wordbot.domain.retention_dial import DialPoint, DialSituation
 
 __all__ = ["SEEDS", "dial_available", "simulate_dial"]
@@ -40,10 +40,14 @@ def dial_available() -> bool:
 def simulate_dial(
     parameters: Sequence[float], situation: DialSituation
 ) -> tuple[DialPoint, ...] | None:
-    """One point per retention of `situation`, for `parameters`; None without the simulator
-    or when it refuses the parameters (logged)."""
+    """One point per retention of `situation`, for `parameters`; None without the simulator,
+    for weights outside FSRS-6's bounds, or when the simulator fails (logged)."""
     fsrs_rs = _fsrs_rs()
     if fsrs_rs is None:
+        return None
+    weights = parse_parameters(list(parameters))
+    if weights is None:  # fsrs-rs panics on them, and a panic is not an Exception
+        log.warning("retention dial: parameters outside FSRS-6's bounds, no dial")
         return None
     config = fsrs_rs.default_simulator_config()
     config.deck_size = situation.deck_size
@@ -52,18 +56,19 @@ def simulate_dial(
     config.max_cost_perday = _NO_DAILY_CAP
     config.max_ivl = _MAX_INTERVAL_DAYS
     config.suspend_after_lapses = LEECH_LAPSES
-    weights = list(parameters)
     points = []
     try:
         for retention in situation.retentions:
             reviews = recalled = 0.0
             for seed in SEEDS:
-                result = fsrs_rs.simulate(weights, retention, config, seed)
+                result = fsrs_rs.simulate(list(weights), retention, config, seed)
                 reviews += sum(result.review_cnt_per_day) + sum(result.learn_cnt_per_day)
                 recalled += result.memorized_cnt_per_day[-1]
             points.append(DialPoint(retention, reviews / len(SEEDS), recalled / len(SEEDS)))
-    except Exception as error:  # the Rust side raises plain exceptions for odd parameters
-        log.warning("retention dial: the simulator failed (%s)", error)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # noqa: BLE001 - a Rust panic is pyo3's PanicException
+        log.warning("retention dial: the simulator failed (%s: %s)", type(error).__name__, error)
         return None
     return tuple(points)
 

@@ -30,6 +30,7 @@ from actors.messages import (
 from actors.services import Services
 from storage import game, import_staging, inbox, training, users
 from storage.database import database
+from wordbot.learning.dial import SimulatorProcess
 
 __all__ = ["Metronome", "Scheduler"]
 
@@ -66,8 +67,9 @@ class Scheduler(pykka.ThreadingActor):
         self._fitting = FittingWorker(
             services.settings.learning.optimize_min_reviews, self._parameters_fitted
         )
+        self._simulator = SimulatorProcess()  # spawned on the first dial worked out
         self._dials = dials or DialWorker(
-            lambda key: work_out_dial(key, self._services.clock.now())
+            lambda key: work_out_dial(key, self._services.clock.now(), self._simulator)
         )
 
     def on_start(self) -> None:
@@ -87,6 +89,9 @@ class Scheduler(pykka.ThreadingActor):
         self._schedule.every(FIT_CHECK_MINUTES).minutes.do(
             self._job("fitting", lambda: self._fitting.start(self._services.clock.now()))
         )
+
+    def on_stop(self) -> None:
+        self._simulator.close()
 
     def on_receive(self, message: Any) -> Any:
         """Never lets an error out: an exception would stop this actor, and with it every

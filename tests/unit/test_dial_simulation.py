@@ -82,3 +82,20 @@ def test_a_failing_simulator_gives_no_dial(monkeypatch, caplog):
     with caplog.at_level(logging.WARNING):
         assert dial.simulate_dial(DEFAULT_PARAMETERS, _situation()) is None
     assert "simulator failed (Panic" in caplog.text
+
+
+def test_the_simulator_process_gives_the_same_figures_and_survives_its_child_dying():
+    """The bot simulates in a child process (fsrs-rs-python holds the GIL while it runs)."""
+    situation = _situation(words=150)
+    simulator = dial.SimulatorProcess(timeout=120)
+    try:
+        assert simulator(DEFAULT_PARAMETERS, situation) == dial.simulate_dial(
+            DEFAULT_PARAMETERS, situation
+        )
+        for child in list(simulator._pool._processes.values()):  # a crash of the child
+            child.kill()
+            child.join()
+        assert simulator(DEFAULT_PARAMETERS, situation) is None
+        assert simulator(DEFAULT_PARAMETERS, situation) is not None  # a new child
+    finally:
+        simulator.close()

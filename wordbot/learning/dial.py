@@ -1,9 +1,11 @@
 """The retention dial's figures (SPEC §12) from fsrs-rs-python's simulator.
 
-`simulate_dial` runs the simulator once per retention and seed (about 0.1 s for 10,000 words
-over a year on this machine): call it from a worker thread, never in a user's actor. Where
-fsrs-rs-python cannot be imported, `dial_available` logs one line and is False, and no dial is
-shown.
+`simulate_dial` runs the simulator once per retention and seed (about 0.1 s each for 10,000
+words over a year on this machine). fsrs-rs-python holds the GIL while it simulates, so in the
+bot's own process every thread (every actor) would stand still meanwhile: the bot runs it
+through `SimulatorProcess`, in a process of its own, from the dial worker's thread, never in a
+user's actor. Where fsrs-rs-python cannot be imported, `dial_available` logs one line and is
+False, and no dial is shown.
 
 Decisions where the SPEC is silent:
 * The simulator plays the bot's own rules: learning steps 2 (1 and 10 min), relearning 1,
@@ -17,14 +19,21 @@ Decisions where the SPEC is silent:
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
+from multiprocessing.connection import wait
 from types import ModuleType
 
 from wordbot.domain.fsrs_schedule import LEECH_LAPSES, parse_parameters
 from wordbot.domain.retention_dial import DialPoint, DialSituation
 
-__all__ = ["SEEDS", "dial_available", "simulate_dial"]
+__all__ = ["SEEDS", "SimulatorProcess", "dial_available", "simulate_dial"]
 
 SEEDS = (11, 12, 13)
 _NO_DAILY_CAP = 1e9  # seconds of work a day: the bot never holds reviews back
@@ -71,6 +80,61 @@ def simulate_dial(
         log.warning("retention dial: the simulator failed (%s: %s)", type(error).__name__, error)
         return None
     return tuple(points)
+
+
+class SimulatorProcess:
+    """`simulate_dial` in one child process (spawned on first use, kept for the next dial):
+    the simulator holds the GIL, and there it holds only its own. A child that dies or hangs
+    gives no dial (logged) and is replaced at the next one."""
+
+    def __init__(self, timeout: float = 300.0) -> None:
+        self._timeout = timeout
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, parameters: Sequence[float], situation: DialSituation
+    ) -> tuple[DialPoint, ...] | None:
+        with self._lock:
+            if self._pool is None:
+                spawn = multiprocessing.get_context("spawn")  # no fork of a threaded process
+                self._pool = ProcessPoolExecutor(
+                    max_workers=1, mp_context=spawn, initializer=_exit_with_parent
+                )
+            pool = self._pool
+        try:
+            future = pool.submit(simulate_dial, tuple(parameters), situation)
+            return future.result(timeout=self._timeout)
+        except (BrokenProcessPool, FutureTimeout) as error:
+            log.warning("retention dial: the simulator process failed (%r)", error)
+            self._discard(pool)
+            return None
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _exit_with_parent() -> None:
+    """In the child: end when the bot's process ends, even killed (SIGKILL leaves no time to
+    stop the child, and the child holds its own end of the task pipe open)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 @lru_cache(maxsize=1)

@@ -56,6 +56,7 @@ from wordbot.decide.settings import (
     decide_settings_command,
     decide_settings_press,
     decide_settings_text,
+    shows_dial,
     wants_dial,
 )
 from wordbot.decide.stats import StatsPicture, decide_stats, streak_line_for
@@ -502,8 +503,10 @@ class UserSession(pykka.ThreadingActor):
                 snapshot = self._snapshot(moment, [card.pair_id for card in deck])
             return game_rules.decide_game_press(snapshot, press, data, deck, self._rules, moment)
         if scope == SETTINGS_SCOPE:
-            dial = self._cache.dial_facts()
-            self._after(lambda: self._ask_for_dial(dial))
+            dial = None
+            if shows_dial(snapshot.learner, data.action):
+                dial = self._cache.dial_facts()
+                self._after(lambda: self._ask_for_dial(dial))
             return decide_settings_press(snapshot, press, data, self._rules, moment, dial)
         if scope == WORDS_SCOPE:
             result = words_rules.press_result(snapshot, press, data, moment)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.unit.test_decide import NOW, RULES, callback, learner, moment, press
-from wordbot.decide.settings import decide_settings_press, dial_shown, wants_dial
+from wordbot.decide.settings import decide_settings_press, dial_shown, shows_dial, wants_dial
 from wordbot.decide.transition import Snapshot
 from wordbot.domain.retention_dial import (
     MIN_DIAL_DECK,
@@ -335,3 +335,18 @@ def test_what_the_screen_shows_and_asks_for(me, facts, shown, wanted):
     expected = DialShown(facts.dial) if shown == "cached" else shown
     assert dial_shown(me, facts) == expected
     assert wants_dial(me, facts) is wanted
+
+
+@pytest.mark.parametrize(
+    ("screen", "action", "reads"),
+    [
+        ("home", "learning", True),
+        ("learning", "retinc", True),
+        ("learning", "home", True),
+        ("home", "cards", False),
+        ("reminders", "home", False),
+        (None, "learning", True),  # a stale menu: the decision answers, reading is harmless
+    ],
+)
+def test_the_dial_is_read_only_for_presses_that_may_show_it(screen, action, reads):
+    assert shows_dial(learner(settings_screen=screen), action) is reads

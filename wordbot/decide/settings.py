@@ -45,6 +45,7 @@ from wordbot.domain.retention_dial import (
     dial_status,
 )
 from wordbot.domain.settings_menu import (
+    Action,
     LearnerSettings,
     MenuResult,
     Screen,
@@ -64,6 +65,7 @@ __all__ = [
     "decide_settings_press",
     "decide_settings_text",
     "dial_shown",
+    "shows_dial",
     "slot_labels",
     "wants_dial",
 ]
@@ -203,6 +205,12 @@ def dial_shown(learner: Learner, facts: DialFacts | None) -> DialShown | None:
         return None
     status = dial_status(facts.dial, _situation(learner, facts))
     return DialShown(None if status is DialStatus.MISSING else facts.dial)
+
+
+def shows_dial(learner: Learner, action: str) -> bool:
+    """Whether a press may show the Learning screen (so its dial facts are worth reading): it
+    opens it, or the learner is on it."""
+    return action == Action.LEARNING.value or learner.settings_screen == Screen.LEARNING.value
 
 
 def wants_dial(learner: Learner, facts: DialFacts | None) -> bool:

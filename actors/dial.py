@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from actors.messages import SessionKey
-from storage import retention_dials, users, vocabulary
+from storage import retention_dials, review_log, users, vocabulary
 from storage.database import database
 from wordbot.domain.fsrs_schedule import DEFAULT_PARAMETERS
 from wordbot.domain.retention_dial import (
@@ -29,6 +29,7 @@ from wordbot.domain.retention_dial import (
     RetentionDial,
     dial_situation,
     dial_status,
+    rating_habits,
 )
 from wordbot.learning.dial import simulate_dial
 
@@ -62,7 +63,9 @@ def work_out_dial(key: SessionKey, now: datetime, simulate=simulate_dial) -> Ret
     if dial_status(stored, wanted) is DialStatus.FRESH:
         return stored
     parameters = learner.fsrs_parameters if wanted.personal else DEFAULT_PARAMETERS
-    points = simulate(parameters, wanted)
+    with database.connection_context():
+        habits = rating_habits(review_log.rating_counts(key.user_id))
+    points = simulate(parameters, wanted, habits)
     if points is None:
         return None
     dial = RetentionDial(wanted, points, now)

@@ -17,14 +17,15 @@ from actors.messages import ComputeDial, HandleUpdate, SessionKey
 from actors.scheduler import Scheduler
 from actors.services import Services
 from actors.user_session import UserSession
-from storage import retention_dials, users, vocabulary
+from storage import retention_dials, review_log, users, vocabulary
 from storage.models import User
 from tests.support.updates import UserUpdates
 from wordbot.clock import FakeClock
 from wordbot.config import Settings
 from wordbot.domain.fsrs_schedule import DEFAULT_PARAMETERS
 from wordbot.domain.pairs import PairInput
-from wordbot.domain.retention_dial import DialPoint
+from wordbot.domain.retention_dial import DialPoint, RatingHabits
+from wordbot.domain.review_log import ReviewLogEntry
 from wordbot.effects import EditPrompt, SendText
 from wordbot.learning.dial import simulate_dial
 
@@ -43,11 +44,12 @@ class Recorder:
         self.done = threading.Event()
         self._real = real
 
-    def __call__(self, parameters, situation):
+    def __call__(self, parameters, situation, habits=None):
         self.calls.append((threading.current_thread().name, tuple(parameters), situation.deck_size))
+        self.habits = habits
         self.done.set()
         if self._real:
-            return simulate_dial(parameters, situation)
+            return simulate_dial(parameters, situation, habits)
         base = 1000.0 + 100 * parameters[0]
         return tuple(
             DialPoint(r, base * (1 + 10 * (r - 0.8)), situation.deck_size * r)
@@ -188,6 +190,19 @@ def test_each_learner_gets_a_dial_of_their_own_parameters(two_learners):
     assert not boris.situation.personal
     assert [p.reviews for p in anna.points] != [p.reviews for p in boris.points]
     assert retention_dials.load_dial(ANNA) == anna and retention_dials.load_dial(BORIS) == boris
+
+
+def test_the_dial_simulates_the_learners_own_rating_habits(two_learners):
+    pair_ids = vocabulary.list_pair_ids(ANNA)
+    for n, pair_id in enumerate(pair_ids[:60]):  # 60 first grades, most of them Easy
+        rating = 4 if n % 3 else 3
+        entry = ReviewLogEntry(ANNA, pair_id, rating, NOW, "new", 0.0, 1.0, "fsrs")
+        review_log.add_review(entry)
+    simulator = Recorder()
+    work_out_dial(SessionKey(ANNA, ANNA), NOW, simulate=simulator)
+    assert simulator.habits.first[3] > 0.6 and simulator.habits.review is None
+    work_out_dial(SessionKey(BORIS, BORIS), NOW, simulate=simulator)
+    assert simulator.habits == RatingHabits()  # no log: the simulator's defaults
 
 
 def test_a_fresh_dial_is_kept_and_a_new_fit_works_it_out_again(two_learners):

@@ -1,14 +1,17 @@
 """The retention dial's cache (SPEC §12) on SQLite and PostgreSQL: one row per learner,
 replaced whole, read back as it was stored, never another learner's, gone with the learner."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage import retention_dials, users
+from storage import retention_dials, review_log, users, vocabulary
 from storage.models import RetentionDial as RetentionDialRow
 from storage.models import User
+from wordbot.domain.pairs import PairInput
 from wordbot.domain.retention_dial import DialPoint, DialSituation, RetentionDial
+from wordbot.domain.review_log import ReviewLogEntry
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
 FITTED = NOW - timedelta(days=3)
@@ -72,3 +75,25 @@ def test_the_dial_goes_with_its_learner(learners):
     retention_dials.store_dial(USER, _dial())
     User.delete().where(User.id == USER).execute()
     assert RetentionDialRow.select().count() == 0
+
+
+def test_rating_counts_are_the_learners_own_new_and_review_grades(learners):
+    """The dial's simulated learner grades as this one does (by state before and rating)."""
+    for user in (USER, OTHER):
+        vocabulary.upsert_pairs(user, [PairInput("house", "casa")], NOW, random.Random(1))
+    grades = [("new", 3), ("new", 3), ("new", 1), ("review", 4), ("learning", 3), ("review", 1)]
+    for user, rows in ((USER, grades), (OTHER, [("new", 4)])):
+        (pair_id,) = vocabulary.list_pair_ids(user)
+        for n, (state, rating) in enumerate(rows):
+            review_log.add_review(
+                ReviewLogEntry(
+                    user, pair_id, rating, NOW + timedelta(minutes=n), state, 0.0, 1.0, "fsrs"
+                )
+            )
+    assert review_log.rating_counts(USER) == {
+        ("new", 3): 2,
+        ("new", 1): 1,
+        ("review", 4): 1,
+        ("review", 1): 1,
+    }
+    assert review_log.rating_counts(OTHER) == {("new", 4): 1}

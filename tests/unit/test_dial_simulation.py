@@ -10,7 +10,7 @@ import pytest
 
 from wordbot.benchmarks.memory_models import draw_learner_parameters
 from wordbot.domain.fsrs_schedule import DEFAULT_PARAMETERS
-from wordbot.domain.retention_dial import best_point, dial_situation
+from wordbot.domain.retention_dial import RatingHabits, best_point, dial_situation
 from wordbot.learning import dial
 
 
@@ -44,6 +44,17 @@ def test_the_learners_own_parameters_give_their_own_figures():
     assert [p.recalled for p in theirs] != pytest.approx([p.recalled for p in defaults])
     # and the same parameters give the same figures: the seeds are fixed
     assert dial.simulate_dial(own, _situation()) == theirs
+
+
+def test_the_learners_rating_habits_change_the_figures():
+    """A learner who presses Hard a lot on reviews grows memories slower: more reviews."""
+    defaults = dial.simulate_dial(DEFAULT_PARAMETERS, _situation())
+    hard = RatingHabits(first=(0.3, 0.3, 0.3, 0.1), review=(0.6, 0.35, 0.05))
+    theirs = dial.simulate_dial(DEFAULT_PARAMETERS, _situation(), hard)
+    assert [p.reviews for p in theirs] != [p.reviews for p in defaults]
+    assert theirs[2].reviews > defaults[2].reviews
+    only_first = RatingHabits(first=(0.3, 0.3, 0.3, 0.1))
+    assert dial.simulate_dial(DEFAULT_PARAMETERS, _situation(), only_first) != defaults
 
 
 def test_the_learners_situation_is_simulated():

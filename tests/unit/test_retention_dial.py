@@ -24,6 +24,7 @@ from wordbot.domain.retention_dial import (
     dial_retentions,
     dial_situation,
     dial_status,
+    rating_habits,
 )
 from wordbot.domain.settings_menu import LearnerSettings, Screen
 from wordbot.effects import EditPrompt
@@ -350,3 +351,31 @@ def test_what_the_screen_shows_and_asks_for(me, facts, shown, wanted):
 )
 def test_the_dial_is_read_only_for_presses_that_may_show_it(screen, action, reads):
     assert shows_dial(learner(settings_screen=screen), action) is reads
+
+
+@pytest.mark.parametrize(
+    ("counts", "first", "review"),
+    [
+        ({}, None, None),
+        ({("new", 3): 49}, None, None),  # too few to say
+        # 50 first grades, all Good: smoothed so Again/Hard/Easy stay possible
+        ({("new", 3): 50}, (1 / 54, 1 / 54, 51 / 54, 1 / 54), None),
+        (
+            {
+                ("new", 1): 10,
+                ("new", 3): 40,
+                ("review", 2): 5,
+                ("review", 3): 80,
+                ("review", 4): 15,
+            },
+            (11 / 54, 1 / 54, 41 / 54, 1 / 54),
+            (6 / 103, 81 / 103, 16 / 103),
+        ),
+        # Again on a review is a lapse, not a habit among successes; learning grades don't count
+        ({("review", 1): 500, ("learning", 3): 500, ("review", 3): 49}, None, None),
+    ],
+)
+def test_rating_habits_come_from_enough_logged_grades(counts, first, review):
+    habits = rating_habits(counts)
+    assert habits.first == (pytest.approx(first) if first else None)
+    assert habits.review == (pytest.approx(review) if review else None)

@@ -8,6 +8,10 @@ Decisions where the SPEC is silent:
 * The simulation is the learner's situation where it is cheap to know: their word count (at
   least `MIN_DIAL_DECK`, so a learner with a handful of words still sees a trade-off), their new
   cards per day (the default 20 when they set 0, which would simulate nothing), a year.
+* The simulated learner grades as this one does once they have graded enough: the shares of
+  Again/Hard/Good/Easy on new cards' first grades and of Hard/Good/Easy on successful review
+  grades, each from at least `MIN_HABIT_GRADES` logged grades (one added to every count, so no
+  grade is impossible); below that, fsrs-rs's defaults (from Anki users).
 * Reviews are the simulator's long-term reviews plus each new word's first sight; same-day
   learning steps are not counted (the simulator prices them, it does not count them).
 * A dial belongs to the parameters it was computed for (their fit time; None for the FSRS-6
@@ -20,7 +24,7 @@ Decisions where the SPEC is silent:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -29,23 +33,27 @@ __all__ = [
     "DIAL_DAYS",
     "DIAL_RETENTIONS",
     "MIN_DIAL_DECK",
+    "MIN_HABIT_GRADES",
     "DialFacts",
     "DialPoint",
     "DialShown",
     "DialSituation",
     "DialStatus",
+    "RatingHabits",
     "RetentionDial",
     "best_point",
     "dial_retentions",
     "dial_situation",
     "dial_status",
     "parameters_key",
+    "rating_habits",
 ]
 
 DIAL_RETENTIONS = (0.80, 0.85, 0.90, 0.95)
 DIAL_DAYS = 365
 MIN_DIAL_DECK = 100
 DEFAULT_NEW_PER_DAY = 20
+MIN_HABIT_GRADES = 50
 _DECK_DRIFT = 0.10
 _DECK_SLACK = 10
 
@@ -108,6 +116,29 @@ class DialShown:
     """The dial block of the Learning screen; `dial` None: it is being worked out."""
 
     dial: RetentionDial | None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingHabits:
+    """How a learner grades, as shares: `first` of Again/Hard/Good/Easy on a new card's first
+    grade, `review` of Hard/Good/Easy on a successful review; None: the simulator's defaults."""
+
+    first: tuple[float, float, float, float] | None = None
+    review: tuple[float, float, float] | None = None
+
+
+def rating_habits(counts: Mapping[tuple[str, int], int]) -> RatingHabits:
+    """The habits in `counts` of logged grades by (state before the grade, rating 1–4)."""
+    first = [counts.get(("new", rating), 0) for rating in (1, 2, 3, 4)]
+    review = [counts.get(("review", rating), 0) for rating in (2, 3, 4)]
+    return RatingHabits(_shares(first), _shares(review))
+
+
+def _shares(counts: list[int]):
+    if sum(counts) < MIN_HABIT_GRADES:
+        return None
+    total = sum(counts) + len(counts)
+    return tuple((count + 1) / total for count in counts)
 
 
 class DialStatus(StrEnum):

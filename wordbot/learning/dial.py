@@ -11,7 +11,8 @@ Decisions where the SPEC is silent:
 * The simulator plays the bot's own rules: learning steps 2 (1 and 10 min), relearning 1,
   the 8th lapse suspends a card (leeches), no cap on reviews or time a day (the bot has none),
   `new_cards_per_day` new words a day, intervals up to 100 years.
-* Its rating habits are fsrs-rs's defaults (from Anki users), not the learner's own.
+* Its rating habits are the learner's own once they have graded enough
+  (`wordbot.domain.retention_dial.rating_habits`), else fsrs-rs's defaults (Anki users').
 * Each retention is simulated with the same three seeds and averaged, so the points differ by
   the retention, not by luck.
 """
@@ -31,7 +32,7 @@ from multiprocessing.connection import wait
 from types import ModuleType
 
 from wordbot.domain.fsrs_schedule import LEECH_LAPSES, parse_parameters
-from wordbot.domain.retention_dial import DialPoint, DialSituation
+from wordbot.domain.retention_dial import DialPoint, DialSituation, RatingHabits
 
 __all__ = ["SEEDS", "SimulatorProcess", "dial_available", "simulate_dial"]
 
@@ -47,9 +48,10 @@ def dial_available() -> bool:
 
 
 def simulate_dial(
-    parameters: Sequence[float], situation: DialSituation
+    parameters: Sequence[float], situation: DialSituation, habits: RatingHabits | None = None
 ) -> tuple[DialPoint, ...] | None:
-    """One point per retention of `situation`, for `parameters`; None without the simulator,
+    """One point per retention of `situation`, for `parameters` and the learner's rating
+    `habits` (None or a None share: the simulator's defaults); None without the simulator,
     for weights outside FSRS-6's bounds, or when the simulator fails (logged)."""
     fsrs_rs = _fsrs_rs()
     if fsrs_rs is None:
@@ -65,6 +67,10 @@ def simulate_dial(
     config.max_cost_perday = _NO_DAILY_CAP
     config.max_ivl = _MAX_INTERVAL_DAYS
     config.suspend_after_lapses = LEECH_LAPSES
+    if habits is not None and habits.first is not None:
+        config.first_rating_prob = list(habits.first)
+    if habits is not None and habits.review is not None:
+        config.review_rating_prob = list(habits.review)
     points = []
     try:
         for retention in situation.retentions:
@@ -93,7 +99,10 @@ class SimulatorProcess:
         self._lock = threading.Lock()
 
     def __call__(
-        self, parameters: Sequence[float], situation: DialSituation
+        self,
+        parameters: Sequence[float],
+        situation: DialSituation,
+        habits: RatingHabits | None = None,
     ) -> tuple[DialPoint, ...] | None:
         with self._lock:
             if self._pool is None:
@@ -103,7 +112,7 @@ class SimulatorProcess:
                 )
             pool = self._pool
         try:
-            future = pool.submit(simulate_dial, tuple(parameters), situation)
+            future = pool.submit(simulate_dial, tuple(parameters), situation, habits)
             return future.result(timeout=self._timeout)
         except (BrokenProcessPool, FutureTimeout) as error:
             log.warning("retention dial: the simulator process failed (%r)", error)

@@ -45,7 +45,8 @@ Compute = Callable[[SessionKey], object]
 def work_out_dial(key: SessionKey, now: datetime, simulate=simulate_dial) -> RetentionDial | None:
     """Work out and store `key`'s dial unless the stored one is fresh; returns the dial in
     the cache (None: no learner, or no simulator). Blocking and CPU-heavy: a worker thread's
-    job. No connection is held while the simulator runs."""
+    job, and the bot passes a `SimulatorProcess` as `simulate` (the default runs in this
+    process, holding the GIL). No connection is held while the simulator runs."""
     with database.connection_context():
         learner = users.load_learner(key.user_id)
         if learner is None:

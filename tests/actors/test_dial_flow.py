@@ -305,3 +305,20 @@ def test_a_failing_dial_leaves_the_worker_alive():
     worker.want(SessionKey(2, 2))
     assert worker.wait_idle(WAIT)
     assert done == [SessionKey(2, 2)]
+
+
+def test_without_the_simulator_the_learning_screen_has_no_dial_and_asks_for_none(
+    db, outbound, monkeypatch
+):
+    import actors.snapshot_cache as snapshot_cache
+
+    monkeypatch.setattr(snapshot_cache, "dial_available", lambda: False)
+    key = SessionKey(ANNA, ANNA)
+    _learner_with_words(ANNA)
+    services = Services(Settings(), FakeClock(NOW), outbound)
+    scheduler = Mailbox()
+    services.scheduler.attach(scheduler)
+    _open_learning(UserSession(key, services), key, outbound)
+    text = _last_menu_text(outbound, ANNA)
+    assert "Desired retention: 90%" in text and "retention costs" not in text
+    assert scheduler.messages == []

@@ -11,6 +11,7 @@ from wordbot.transport.updates import Incoming
 
 __all__ = [
     "Cleanup",
+    "ComputeDial",
     "CountLive",
     "EndIdleGame",
     "FitParameters",
@@ -122,5 +123,12 @@ class FitParameters:
 @dataclass(frozen=True, slots=True)
 class LearnerChanged:
     """The learner's row changed outside their actor (fitted parameters): read it again."""
+
+    key: SessionKey
+
+
+@dataclass(frozen=True, slots=True)
+class ComputeDial:
+    """Work out this learner's retention dial in the background (SPEC §12), unless it is fresh."""
 
     key: SessionKey

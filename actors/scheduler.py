@@ -13,9 +13,11 @@ from typing import Any
 import pykka
 import schedule
 
+from actors.dial import DialWorker, work_out_dial
 from actors.fitting import FittingWorker
 from actors.messages import (
     Cleanup,
+    ComputeDial,
     EndIdleGame,
     FitParameters,
     LearnerChanged,
@@ -28,6 +30,7 @@ from actors.messages import (
 from actors.services import Services
 from storage import game, import_staging, inbox, training, users
 from storage.database import database
+from wordbot.learning.dial import SimulatorProcess
 
 __all__ = ["Metronome", "Scheduler"]
 
@@ -48,7 +51,12 @@ class _Pass:
 class Scheduler(pykka.ThreadingActor):
     """Decides nothing by the wall clock: jobs only emit Tick/Cleanup with the injected clock's now."""
 
-    def __init__(self, services: Services, supervisor: pykka.ActorRef) -> None:
+    def __init__(
+        self,
+        services: Services,
+        supervisor: pykka.ActorRef,
+        dials: DialWorker | None = None,
+    ) -> None:
         super().__init__()
         self._services = services
         self._supervisor = supervisor
@@ -58,6 +66,10 @@ class Scheduler(pykka.ThreadingActor):
         self._pass: _Pass | None = None
         self._fitting = FittingWorker(
             services.settings.learning.optimize_min_reviews, self._parameters_fitted
+        )
+        self._simulator = SimulatorProcess()  # spawned on the first dial worked out
+        self._dials = dials or DialWorker(
+            lambda key: work_out_dial(key, self._services.clock.now(), self._simulator)
         )
 
     def on_start(self) -> None:
@@ -78,6 +90,9 @@ class Scheduler(pykka.ThreadingActor):
             self._job("fitting", lambda: self._fitting.start(self._services.clock.now()))
         )
 
+    def on_stop(self) -> None:
+        self._simulator.close()
+
     def on_receive(self, message: Any) -> Any:
         """Never lets an error out: an exception would stop this actor, and with it every
         reminder and cleanup, for the rest of the process's life."""
@@ -92,6 +107,8 @@ class Scheduler(pykka.ThreadingActor):
                     self._on_cleanup(now)
                 case FitParameters(now=now):
                     self._fitting.start(now)
+                case ComputeDial(key=key):
+                    self._dials.want(key)
                 case _:
                     log.warning("scheduler: unknown message %r", message)
         except Exception:
@@ -102,9 +119,16 @@ class Scheduler(pykka.ThreadingActor):
     def fitting(self) -> FittingWorker:
         return self._fitting
 
+    @property
+    def dials(self) -> DialWorker:
+        return self._dials
+
     def _parameters_fitted(self, chat_id: int, user_id: int) -> None:
-        """From the fitting thread: the user's live actor reads its learner again."""
-        self._supervisor.tell(LearnerChanged(SessionKey(chat_id, user_id)))
+        """From the fitting thread: the user's live actor reads its learner again, and the
+        dial is worked out for the new parameters (SPEC §12)."""
+        key = SessionKey(chat_id, user_id)
+        self._supervisor.tell(LearnerChanged(key))
+        self.actor_ref.tell(ComputeDial(key))
 
     def _job(self, name: str, run: Callable[[], None]) -> Callable[[], None]:
         """A job that never raises: `schedule` would otherwise retry it on every pass."""

@@ -3,7 +3,9 @@ the process-wide pieces shared by all actors: metrics, the import gate, the pict
 
 from __future__ import annotations
 
+import logging
 import random
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -18,7 +20,9 @@ from wordbot.effects import Delivery, Effect
 from wordbot.import_gate import ImportGate
 from wordbot.metrics import Metrics
 
-__all__ = ["Outbound", "PictureJobs", "Services"]
+__all__ = ["Outbound", "PictureJobs", "SchedulerLink", "Services"]
+
+log = logging.getLogger(__name__)
 
 
 class Outbound(Protocol):
@@ -33,6 +37,33 @@ class PictureJobs(Protocol):
     def submit(self, job: Callable[[], object]) -> Future: ...
 
 
+class SchedulerLink:
+    """How a user's actor asks the Scheduler actor for background work (a retention dial):
+    the Scheduler is started after the actors' services exist, so it is attached once it
+    runs. Before that (or after it stopped) a request is dropped and logged."""
+
+    def __init__(self) -> None:
+        self._ref = None
+        self._lock = threading.Lock()
+
+    def attach(self, ref) -> None:
+        with self._lock:
+            self._ref = ref
+
+    def tell(self, message: object) -> bool:
+        with self._lock:
+            ref = self._ref
+        if ref is None:
+            log.warning("no scheduler to take %r", message)
+            return False
+        try:
+            ref.tell(message)
+        except Exception:  # pykka.ActorDeadError: shutting down
+            log.warning("the scheduler is gone; %r dropped", message)
+            return False
+        return True
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     settings: Settings
@@ -43,6 +74,8 @@ class Services:
     import_gate: ImportGate = field(default_factory=ImportGate)  # SPEC §7.6: two at once
     # renders /stats pictures off the actors' threads; None: in the actor (tests)
     pictures: PictureJobs | None = None
+    # the Scheduler actor, for background work a user's actor asks for (SPEC §12's dial)
+    scheduler: SchedulerLink = field(default_factory=SchedulerLink)
 
     def rng_for(self, chat_id: int, user_id: int) -> random.Random:
         if self.seed is None:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from actors.messages import SessionKey
-from storage import admin, cards, game, training, users, vocabulary, words
+from storage import admin, cards, game, retention_dials, training, users, vocabulary, words
 from storage import stats as stats_storage
 from wordbot import __version__
 from wordbot.decide.reminders import ReminderFacts
@@ -22,8 +22,10 @@ from wordbot.domain.game_session import GameSession
 from wordbot.domain.learner import Learner
 from wordbot.domain.new_cards import learner_zone, user_day
 from wordbot.domain.operating import AdminCounts
+from wordbot.domain.retention_dial import DialFacts
 from wordbot.domain.srs import CardSchedule
 from wordbot.domain.training import Card, TrainingSession
+from wordbot.learning.dial import dial_available
 
 __all__ = ["CACHED_CARDS", "SnapshotCache"]
 
@@ -156,6 +158,14 @@ class SnapshotCache:
         """When the user graded (the review log), for the streak after a finished session."""
         events = stats_storage.load_review_events(self.key.user_id, now)
         return [event.reviewed_at for event in events]
+
+    def dial_facts(self) -> DialFacts:
+        """The retention dial the background worker cached (SPEC §12) and the word count it
+        depends on; never works a dial out (that is the worker's job)."""
+        if not dial_available():
+            return DialFacts(None, 0, available=False)
+        user_id = self.key.user_id
+        return DialFacts(retention_dials.load_dial(user_id), vocabulary.count_pairs(user_id))
 
     def admin_counts(self, now: datetime) -> AdminCounts:
         """/admin's numbers (the caller checked that this user is an admin)."""

@@ -17,6 +17,7 @@ import pykka
 
 from actors.delivery import Deliverer
 from actors.messages import (
+    ComputeDial,
     EndIdleGame,
     HandleUpdate,
     LearnerChanged,
@@ -55,6 +56,8 @@ from wordbot.decide.settings import (
     decide_settings_command,
     decide_settings_press,
     decide_settings_text,
+    shows_dial,
+    wants_dial,
 )
 from wordbot.decide.stats import StatsPicture, decide_stats, streak_line_for
 from wordbot.decide.training import (
@@ -245,6 +248,12 @@ class UserSession(pykka.ThreadingActor):
             job()
         else:
             self._services.pictures.submit(job)
+
+    def _ask_for_dial(self, dial) -> None:
+        """SPEC §12: the Learning screen's dial is worked out by the Scheduler's worker, never
+        here; ask for it when the learner is on that screen without a fresh one."""
+        if wants_dial(self._cache.learner(self._services.clock.now()), dial):
+            self._services.scheduler.tell(ComputeDial(self.key))
 
     def _apologise(self, message: HandleUpdate) -> None:
         """Say so, and remove the entry on its own so it is not tried forever."""
@@ -494,7 +503,11 @@ class UserSession(pykka.ThreadingActor):
                 snapshot = self._snapshot(moment, [card.pair_id for card in deck])
             return game_rules.decide_game_press(snapshot, press, data, deck, self._rules, moment)
         if scope == SETTINGS_SCOPE:
-            return decide_settings_press(snapshot, press, data, self._rules, moment)
+            dial = None
+            if shows_dial(snapshot.learner, data.action):
+                dial = self._cache.dial_facts()
+                self._after(lambda: self._ask_for_dial(dial))
+            return decide_settings_press(snapshot, press, data, self._rules, moment, dial)
         if scope == WORDS_SCOPE:
             result = words_rules.press_result(snapshot, press, data, moment)
             facts = None

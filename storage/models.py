@@ -29,6 +29,7 @@ __all__ = [
     "ImportStaging",
     "InboxEntry",
     "Outbox",
+    "RetentionDial",
     "ReviewLog",
     "TrainingSession",
     "User",
@@ -275,6 +276,22 @@ class ImportStaging(BaseModel):
         indexes = ((("import_id", "word1"), True),)
 
 
+class RetentionDial(BaseModel):
+    """A learner's retention dial (SPEC §12), worked out in the background; see migration 0014."""
+
+    user = ForeignKeyField(User, column_name="user_id", primary_key=True, on_delete="CASCADE")
+    fitted_at = UtcDateTimeField(null=True)  # the parameters' fit time; NULL: the defaults
+    fitted_on_reviews = IntegerField(null=True)
+    deck_size = IntegerField()
+    new_cards_per_day = IntegerField()
+    days = IntegerField()
+    points = JSONField()  # [{"retention", "reviews", "recalled"}, ...]
+    computed_at = UtcDateTimeField()
+
+    class Meta:
+        table_name = "retention_dials"
+
+
 ALL_MODELS = (
     User,
     WordPair,
@@ -286,4 +303,5 @@ ALL_MODELS = (
     InboxEntry,
     ReviewLog,
     ImportStaging,
+    RetentionDial,
 )

@@ -18,6 +18,7 @@ __all__ = [
     "delete_review",
     "delete_reviews_since",
     "fitting_candidates",
+    "rating_counts",
     "reviews_for_user",
 ]
 
@@ -128,3 +129,14 @@ def fitting_candidates(min_reviews: int) -> list[FittingCandidate]:
         .order_by(User.id)
     )
     return [FittingCandidate(*row) for row in query.tuples()]
+
+
+def rating_counts(user_id: int) -> dict[tuple[str, int], int]:
+    """The user's logged grades of new and review cards by (state before, rating): their
+    rating habits, for the retention dial's simulated learner."""
+    query = (
+        ReviewLog.select(ReviewLog.state_before, ReviewLog.rating, fn.COUNT(ReviewLog.id))
+        .where((ReviewLog.user == user_id) & ReviewLog.state_before.in_(("new", "review")))
+        .group_by(ReviewLog.state_before, ReviewLog.rating)
+    )
+    return {(state, rating): count for state, rating, count in query.tuples()}

@@ -93,6 +93,7 @@ class Application:
             self._stops.append(("supervisor", lambda: self._stop_supervisor(supervisor)))
             self._serve_metrics(metrics, supervisor)
             scheduler = Scheduler.start(services, supervisor)
+            services.scheduler.attach(scheduler)
             self._stops.append(("scheduler", lambda: scheduler.stop(timeout=1)))
             metronome = Metronome(scheduler)
             metronome.start()

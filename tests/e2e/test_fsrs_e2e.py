@@ -80,3 +80,41 @@ def test_a_kill_right_after_a_grade_and_the_redelivered_press_still_log_one_row(
     assert "Card 2 of 3" in second.text
     bot.wait_until_idle()
     assert review_rows(e2e_database) == [(USER, 4, "new", "fsrs")]
+
+
+def _menu(chat):
+    """The settings menu as it is now: the newest bot message still showing buttons."""
+    shown = [m for m in chat.bot_messages() if m.buttons]
+    return chat.message(shown[-1].message_id)
+
+
+@pytest.mark.parametrize("e2e_database", BACKENDS, indirect=True)
+def test_the_learning_screen_shows_the_retention_dial_once_the_worker_has_run(
+    emulator, bot, chat, e2e_database
+):
+    """SPEC §12: the first visit says the dial is being worked out (in the background); once
+    the worker has run, the screen shows it, the learner's retention and the ★ marked."""
+    other = emulator.private_chat(user_id=USER + 1)
+    chat.send_text("/settings")
+    bot.wait_until_idle()
+    _, first = press_and_see_edit(chat, _menu(chat), "Learning")
+    assert "Working out what each retention costs" in first.text
+    bot.wait_until_idle()  # and the dial the Learning screen asked for
+    press_and_see_edit(chat, _menu(chat), "« Back")
+    _, shown = press_and_see_edit(chat, _menu(chat), "Learning")
+    lines = shown.text.split("\n")
+    assert "What each retention costs" in shown.text and "default parameters" in shown.text
+    rows = [line for line in lines if re.match(r"^\d\d%: [\d.,]+ → [\d,]+", line)]
+    assert [row[:3] for row in rows] == ["80%", "85%", "90%", "95%"], shown.text
+    assert sum("★" in row for row in rows) == 1 and rows[2].endswith("• yours")
+    print(shown.text)  # the README's sample (pytest -s)
+    with e2e_database.connect() as db:
+        owners = db.execute("select user_id, deck_size from retention_dials").fetchall()
+    assert owners == [(USER, 100)]  # 3 words: the smallest deck a dial simulates
+
+    # another learner opening the screen sees no figures of the first one's
+    other.send_text("/settings")
+    bot.wait_until_idle()
+    _, theirs = press_and_see_edit(other, _menu(other), "Learning")
+    assert "Working out what each retention costs" in theirs.text
+    bot.wait_until_idle()

@@ -98,7 +98,8 @@ class BotProcess:
     def wait_until_idle(self, timeout: float = START_TIMEOUT) -> None:
         """Block until the bot has handled every update it received and delivered what that
         owes: no inbox entry pending, no outbox row, no live session, menu, /words message or
-        question whose prompt's message id is unrecorded. (Confirming an update only says it reached the inbox, SPEC §7.1.)"""
+        question whose prompt's message id is unrecorded, no learner on /settings → Learning
+        whose first retention dial is still being worked out. (Confirming an update only says it reached the inbox, SPEC §7.1.)"""
         self.emulator.wait_for_confirmation(timeout=timeout)  # every update is in the inbox
         deadline = time.monotonic() + timeout
         while True:
@@ -125,6 +126,10 @@ class BotProcess:
             " where confirm_token is not null and confirm_message_id is null",
             "words prompts": "select count(*) from users"
             " where words_token is not null and words_message_id is null",
+            # /settings → Learning asked the background worker for a first retention dial
+            "retention dials": "select count(*) from users where settings_screen = 'learning'"
+            " and settings_token is not null"
+            " and not exists (select 1 from retention_dials where retention_dials.user_id = users.id)",
         }
         with _connect(self.database_url) as cursor:
             counts = {}

@@ -12,6 +12,11 @@ Decisions where the SPEC is silent:
 * Every change recomputes `next_reminder_at` from the new zone and times (SPEC §15), after
   `now`: a time added or a zone chosen after today's occurrence passed does not fire today.
 * The menu is shown in the language chosen, so switching the language re-renders at once.
+* The Learning screen shows the retention dial (SPEC §12) from the cache the background worker
+  fills: a dial for the learner's current parameters is shown even when their word count, new
+  cards per day or own retention moved since (it says what it simulated), and `wants_dial`
+  then asks for it to be worked out again; with none for these parameters the screen says it
+  is being worked out. Nothing about the dial is shown where the simulator is missing.
 """
 
 from __future__ import annotations
@@ -31,7 +36,16 @@ from wordbot.decide.transition import (
     UpdateLearner,
 )
 from wordbot.domain.learner import Learner
+from wordbot.domain.retention_dial import (
+    DialFacts,
+    DialShown,
+    DialSituation,
+    DialStatus,
+    dial_situation,
+    dial_status,
+)
 from wordbot.domain.settings_menu import (
+    Action,
     LearnerSettings,
     MenuResult,
     Screen,
@@ -50,7 +64,10 @@ __all__ = [
     "decide_settings_command",
     "decide_settings_press",
     "decide_settings_text",
+    "dial_shown",
+    "shows_dial",
     "slot_labels",
+    "wants_dial",
 ]
 
 TEXT_SCREENS = frozenset({Screen.TIMEZONE.value, Screen.ADD_TIME.value})
@@ -95,8 +112,14 @@ def decide_settings_command(snapshot: Snapshot, rules: Rules, moment: Moment) ->
 
 
 def decide_settings_press(
-    snapshot: Snapshot, press, data: CallbackData, rules: Rules, moment: Moment
+    snapshot: Snapshot,
+    press,
+    data: CallbackData,
+    rules: Rules,
+    moment: Moment,
+    dial: DialFacts | None = None,
 ) -> Transition:
+    """A press on the menu; `dial` is what the Learning screen shows of the retention dial."""
     learner = snapshot.learner
     current = (
         learner.settings_token == data.token
@@ -125,7 +148,10 @@ def decide_settings_press(
         "settings_screen": None if token is None else result.screen.value,
     }
     changes.update(_setting_changes(learner, before, result, rules, moment))
-    shown = _menu(learner, result.settings, result.screen, token, result)
+    shown_dial = None
+    if result.screen is Screen.LEARNING:
+        shown_dial = dial_shown(replace(learner, **changes), dial)
+    shown = _menu(learner, result.settings, result.screen, token, result, shown_dial)
     edit = EditPrompt(learner.chat_id, press.message_id, shown.text, shown.keyboard)
     return Transition(writes=(UpdateLearner(changes),), owed=(edit,), answer=answer)
 
@@ -172,6 +198,40 @@ def cancel_text_input(snapshot: Snapshot) -> Transition:
     return Transition(writes=(UpdateLearner(changes),), owed=owed)
 
 
+def dial_shown(learner: Learner, facts: DialFacts | None) -> DialShown | None:
+    """The Learning screen's dial block: the cached dial when it is for the learner's current
+    parameters, else "being worked out"; None (no block) without facts or a simulator."""
+    if facts is None or not facts.available:
+        return None
+    status = dial_status(facts.dial, _situation(learner, facts))
+    return DialShown(None if status is DialStatus.MISSING else facts.dial)
+
+
+def shows_dial(learner: Learner, action: str) -> bool:
+    """Whether a press may show the Learning screen (so its dial facts are worth reading): it
+    opens it, or the learner is on it."""
+    return action == Action.LEARNING.value or learner.settings_screen == Screen.LEARNING.value
+
+
+def wants_dial(learner: Learner, facts: DialFacts | None) -> bool:
+    """Whether the learner, now on the Learning screen, needs their dial worked out in the
+    background: none fresh for their parameters, word count, new cards and retention."""
+    if facts is None or not facts.available or learner.settings_screen != Screen.LEARNING.value:
+        return False
+    return dial_status(facts.dial, _situation(learner, facts)) is not DialStatus.FRESH
+
+
+def _situation(learner: Learner, facts: DialFacts) -> DialSituation:
+    return dial_situation(
+        parameters=learner.fsrs_parameters,
+        fitted_at=learner.fitted_at,
+        fitted_on_reviews=learner.fitted_on_reviews,
+        word_count=facts.word_count,
+        new_cards_per_day=learner.new_cards_per_day,
+        desired_retention=learner.desired_retention,
+    )
+
+
 def _setting_changes(
     learner: Learner,
     before: LearnerSettings,
@@ -199,6 +259,7 @@ def _menu(
     screen: Screen,
     token: str | None,
     result: MenuResult | None = None,
+    dial: DialShown | None = None,
 ) -> SendText:
     """The menu message of `screen` in the learner's (possibly just chosen) language."""
     lang = supported_language(settings.language)
@@ -207,6 +268,6 @@ def _menu(
     offered = () if result is None else result.offered_zones
     return SendText(
         learner.chat_id,
-        texts.menu_text(settings, screen, refusal=refusal, query=query, lang=lang),
+        texts.menu_text(settings, screen, refusal=refusal, query=query, dial=dial, lang=lang),
         texts.menu_keyboard(settings, screen, token or "", offered_zones=offered, lang=lang),
     )

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from wordbot.callback_data import SETTINGS_SCOPE, encode_callback
 from wordbot.domain.reminder_times import MAX_REMINDER_TIMES, TimeRefusal
+from wordbot.domain.retention_dial import DialShown
 from wordbot.domain.settings_menu import (
     CARDS_MAX,
     CARDS_MIN,
@@ -46,6 +47,7 @@ from wordbot.effects import Button, Keyboard
 from wordbot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, ngettext
 from wordbot.i18n import gettext as _
 from wordbot.rendering.html import escape
+from wordbot.rendering.retention_dial import dial_text
 
 __all__ = [
     "SETTINGS_SCOPE",
@@ -175,9 +177,11 @@ def menu_text(
     *,
     refusal: TimeRefusal | ZoneRefusal | None = None,
     query: str = "",
+    dial: DialShown | None = None,
     lang: str = "en",
 ) -> str:
-    """The §15 menu message for `screen`, with the hint for a refused typed text if any."""
+    """The §15 menu message for `screen`, with the hint for a refused typed text if any, and
+    on the Learning screen the retention dial block when `dial` is given (SPEC §12)."""
     match screen:
         case Screen.HOME:
             text = _(
@@ -224,6 +228,9 @@ def menu_text(
             )
         case Screen.LEARNING:
             text = _learning_text(settings, lang)
+            if dial is not None:
+                current = settings.desired_retention if settings.scheduler == "fsrs" else None
+                text += "\n\n" + dial_text(dial, current, lang=lang)
         case Screen.CLOSED:
             return _closed_text(lang)
         case _:

@@ -139,7 +139,7 @@ class UnitOfWork:
                 save_schedule(pair_id, schedule, now)
                 return lambda: cache.card_graded(pair_id, schedule)
             case AddReview(entry=entry):
-                review_log.add_review(entry)
+                review_log.record_review(entry)
                 return _nothing
             case StartGame(session=session):
                 statistics_id = game.start_statistics(key.chat_id, key.user_id, now)

@@ -67,7 +67,8 @@ class IntakeResult:
 _MARK_HANDLED = Prepared(
     lambda: InboxEntry.update({InboxEntry.handled_at: slot("at", InboxEntry.handled_at)}).where(
         (InboxEntry.id == slot("entry_id")) & InboxEntry.handled_at.is_null()
-    )
+    ),
+    deferrable=True,
 )
 
 

@@ -25,12 +25,13 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from storage.database import database, release_connection, transaction
+from storage.database import database, deferred_writes, release_connection, transaction
 
 __all__ = ["MAX_BATCH", "GroupCommitWriter", "InlineWriter", "Writer", "WriterStopped"]
 
@@ -95,6 +96,8 @@ class GroupCommitWriter:
         self._accepting = threading.Lock()  # submissions after stop() fail, never hang
         self._stopped = False
         self.batches = 0  # transactions committed with more than one unit (metrics, tests)
+        self._units = self._transactions = 0
+        self._busy = 0.0  # seconds spent committing
 
     def start(self) -> GroupCommitWriter:
         self._thread.start()
@@ -127,6 +130,12 @@ class GroupCommitWriter:
         if self._thread.is_alive():
             log.warning("writer: still busy after %.0f s; its queued units are failed", timeout)
         self._fail_queued()
+        log.info(
+            "writer: %d units in %d transactions, %.1f s committing",
+            self._units,
+            self._transactions,
+            self._busy,
+        )
 
     def _fail_queued(self) -> None:
         while True:
@@ -148,7 +157,10 @@ class GroupCommitWriter:
                 if first is _STOP:
                     return
                 batch, carried, stop = self._gather(first)
+                began = time.perf_counter()
                 self._commit(batch)
+                self._busy += time.perf_counter() - began
+                self._units += len(batch)
                 if stop:
                     return
         finally:
@@ -180,7 +192,7 @@ class GroupCommitWriter:
             self._commit_alone(batch[0])
             return
         try:
-            with database.atomic():
+            with database.atomic(), deferred_writes():
                 results = [unit.work() for unit in batch]
         except BaseException as error:
             log.info(
@@ -194,17 +206,19 @@ class GroupCommitWriter:
                 self._commit_alone(unit)
             return
         self.batches += 1
+        self._transactions += 1
         for unit, result in zip(batch, results, strict=True):
             unit.future.set_result(result)
 
     def _commit_alone(self, unit: _Unit) -> None:
         try:
-            with database.atomic():
+            with database.atomic(), deferred_writes():
                 result = unit.work()
         except BaseException as error:
             self._after_failure()
             unit.future.set_exception(error)
             return
+        self._transactions += 1
         unit.future.set_result(result)
 
     @staticmethod

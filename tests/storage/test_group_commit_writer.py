@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 import pytest
 from peewee import IntegrityError
 
+from storage import outbox
 from storage.database import connection_scope, database
 from storage.models import InboxEntry, Outbox
 from storage.writer import GroupCommitWriter, InlineWriter, WriterStopped
+from wordbot.effects import SendText
 
 NOW = datetime(2026, 4, 2, 8, 30, tzinfo=UTC)
 WAIT = 30.0  # a wait point's limit, not a measurement
@@ -203,3 +205,30 @@ def test_the_inline_writer_commits_in_the_callers_thread(db):
     with pytest.raises(IntegrityError):
         inline.run(add_inbox(update_id=1, chat_id=3))
     assert outbox_chats() == [1, 2]
+
+
+def add_owed(chat_id: int | None, text: str):
+    """A unit through the hot path's prepared write (held to the batch's end on PostgreSQL)."""
+
+    def unit():
+        outbox.add_to_outbox(chat_id, chat_id, [SendText(chat_id or 0, text)], NOW)
+        return chat_id
+
+    return unit
+
+
+def test_a_poisoned_held_write_fails_its_unit_alone_and_reads_see_held_writes(writer):
+    def reads_its_own_write():
+        outbox.add_to_outbox(8, 8, [SendText(8, "mine")], NOW)
+        return [effect.text for _, effect in outbox.unsent_for(8, 8)]
+
+    gate, _ = hold(writer)
+    good = writer.submit(add_owed(1, "one"))
+    poisoned = writer.submit(add_owed(None, "no chat"))  # NOT NULL: refused, maybe at the end
+    reader = writer.submit(reads_its_own_write)
+    gate.release.set()
+    with pytest.raises(IntegrityError):
+        poisoned.result(WAIT)
+    assert good.result(WAIT) == 1
+    assert reader.result(WAIT) == ["mine"]
+    assert outbox_chats() == [1, 8]

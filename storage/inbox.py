@@ -8,6 +8,7 @@ twice, then cleanup deletes it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,6 +65,17 @@ class IntakeResult:
     replays: int  # update ids already known
 
 
+_ADD = Prepared(
+    lambda: InboxEntry.insert(
+        {
+            InboxEntry.update_id: slot("update_id"),
+            InboxEntry.chat_id: slot("chat_id"),
+            InboxEntry.user_id: slot("user_id"),
+            InboxEntry.payload: slot("payload", json.dumps),
+            InboxEntry.received_at: slot("received_at", InboxEntry.received_at),
+        }
+    ).returning(InboxEntry.id)
+)
 _MARK_HANDLED = Prepared(
     lambda: InboxEntry.update({InboxEntry.handled_at: slot("at", InboxEntry.handled_at)}).where(
         (InboxEntry.id == slot("entry_id")) & InboxEntry.handled_at.is_null()
@@ -98,13 +110,13 @@ def add_batch(
                 dropped.append(key)
                 continue
             depth[key] += 1
-            entry_id = InboxEntry.insert(
+            entry_id = _ADD.execute(
                 update_id=arrival.update_id,
                 chat_id=arrival.chat_id,
                 user_id=arrival.user_id,
                 payload=arrival.payload,
                 received_at=now,
-            ).execute()
+            ).fetchone()[0]
             stored.append(
                 StoredEntry(
                     entry_id, arrival.update_id, arrival.chat_id, arrival.user_id, arrival.payload

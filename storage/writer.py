@@ -16,7 +16,9 @@ units, the intake its inbox batches.
 
 Fewer, busier threads: on SQLite one thread holds the one-writer lock and the others no longer
 queue on it, and on PostgreSQL one pooled connection does the writing instead of a convoy of
-actors waiting for the pool's few connections.
+actors waiting for the pool's few connections. On PostgreSQL a batch's hot-path writes are
+also held and sent in one round trip (`deferred_writes`), since one thread pays every round
+trip in turn.
 """
 
 from __future__ import annotations

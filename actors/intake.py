@@ -24,6 +24,7 @@ import pykka
 from actors.messages import HandleUpdate, SessionKey
 from storage import inbox
 from storage.database import connection_scope
+from storage.writer import InlineWriter, Writer
 from wordbot.clock import Clock
 from wordbot.effects import AnswerCallback, Effect, SendText
 from wordbot.i18n import DEFAULT_LANGUAGE, language_for
@@ -54,8 +55,10 @@ class Intake:
         clock: Clock,
         bot_username: str | None = None,
         metrics: Metrics | None = None,
+        writer: Writer | None = None,
     ) -> None:
         self._supervisor = supervisor
+        self._writer = writer if writer is not None else InlineWriter()
         self._metrics = metrics
         self._offer = offer_notice
         self._clock = clock
@@ -96,8 +99,9 @@ class Intake:
             arrivals.append(
                 inbox.Arrival(incoming.update_id, incoming.chat_id, incoming.user_id, update)
             )
-        with connection_scope():
-            result = inbox.add_batch(arrivals, now)
+        result = inbox.IntakeResult([], [], 0)
+        if arrivals:  # committed by the writer, with the users' units of work (group commit)
+            result = self._writer.run(lambda: inbox.add_batch(arrivals, now))
         if self._metrics is not None:
             self._metrics.updates_received.inc(len(result.stored))
         for entry in result.stored:

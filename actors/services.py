@@ -1,5 +1,6 @@
 """What every actor needs from outside: settings, the clock, the outbound sender, a seed, and
-the process-wide pieces shared by all actors: metrics, the import gate, the picture worker."""
+the process-wide pieces shared by all actors: metrics, the import gate, the picture worker,
+the writer that commits their units of work."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
+from storage.writer import Writer
 from wordbot.clock import Clock
 from wordbot.config import Settings
 from wordbot.decide.transition import Rules
@@ -76,6 +78,9 @@ class Services:
     pictures: PictureJobs | None = None
     # the Scheduler actor, for background work a user's actor asks for (SPEC §12's dial)
     scheduler: SchedulerLink = field(default_factory=SchedulerLink)
+    # commits the units of work of every user, many in one transaction (group commit);
+    # None: each unit in its actor's own thread and transaction (tests driving actors)
+    writer: Writer | None = None
 
     def rng_for(self, chat_id: int, user_id: int) -> random.Random:
         if self.seed is None:

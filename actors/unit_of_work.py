@@ -2,8 +2,14 @@
 writes, the inbox entry's removal and the outbox rows it owes; after delivery, one more that
 removes the sent outbox entries and records the prompts' message ids; a big import's staging
 (SPEC §7.6) in short transactions of its own before the event's one. The only place in
-actors/ that opens a transaction. After a commit the user's snapshot cache learns what was
-written; if anything fails, nothing was written and the cache forgets everything."""
+actors/ that hands writes to a transaction.
+
+The writes run in the writer's thread (storage/writer.py: group commit, many users' units in
+one transaction), so what runs there touches only storage: every decision that reads this
+user's snapshot cache is made here, in the actor's thread, before the unit is submitted, and
+the unit returns the cache updates, which the actor applies once its future says the commit
+succeeded. If anything fails, nothing of this unit was written and the cache forgets
+everything."""
 
 from __future__ import annotations
 
@@ -27,7 +33,8 @@ from storage import (
     words,
 )
 from storage.cards import save_schedule
-from storage.database import transaction
+from storage.database import release_connection
+from storage.writer import InlineWriter, Writer
 from wordbot.decide.transition import (
     AddReview,
     ApplyStagedPairs,
@@ -61,12 +68,18 @@ log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], None]
 
+# writes that may touch thousands of rows: their unit commits in a transaction of its own
+_HEAVY = (ApplyStagedPairs, ClearVocabulary, UpsertPairs)
+
 
 class UnitOfWork:
-    def __init__(self, key: SessionKey, rules: Rules, cache: SnapshotCache) -> None:
+    def __init__(
+        self, key: SessionKey, rules: Rules, cache: SnapshotCache, writer: Writer | None = None
+    ) -> None:
         self._key = key
         self._rules = rules
         self._cache = cache
+        self._writer = writer if writer is not None else InlineWriter()
 
     def apply(
         self, transition: Transition, entry_id: int | None, now: datetime, rng: random.Random
@@ -74,24 +87,33 @@ class UnitOfWork:
         """Commit `transition` and the entry's removal at once; nothing to write writes nothing."""
         if transition.changes_nothing and entry_id is None:
             return
-        after: list[AfterCommit] = []
+        key = self._key
+
+        def unit() -> list[AfterCommit]:
+            after = [self._write(write, now, rng) for write in transition.writes]
+            if entry_id is not None:
+                inbox.mark_handled(entry_id, now)
+            outbox.add_to_outbox(key.chat_id, key.user_id, transition.owed, now)
+            return after
+
+        heavy = any(isinstance(write, _HEAVY) for write in transition.writes)
+        self._commit(unit, alone=heavy)
+
+    def discard(self, entry_id: int, now: datetime) -> None:
+        """An entry whose handling failed is removed on its own, so it is not tried forever."""
+        self._writer.run(lambda: inbox.mark_handled(entry_id, now))
+
+    def _commit(self, unit: Callable[[], list[AfterCommit]], alone: bool = False) -> None:
+        """Hand `unit` to the writer and wait for its outcome; on success the cache learns what
+        was written, on failure it forgets everything (and the error goes to the caller)."""
+        release_connection()  # nobody waits on the pool for the connection this thread holds
         try:
-            with transaction():
-                for write in transition.writes:
-                    after.append(self._write(write, now, rng))
-                if entry_id is not None:
-                    inbox.mark_handled(entry_id, now)
-                outbox.add_to_outbox(self._key.chat_id, self._key.user_id, transition.owed, now)
+            after = self._writer.run(unit, alone=alone)
         except BaseException:
             self._cache.forget()
             raise
         for update_cache in after:
             update_cache()
-
-    def discard(self, entry_id: int, now: datetime) -> None:
-        """An entry whose handling failed is removed on its own, so it is not tried forever."""
-        with transaction():
-            inbox.mark_handled(entry_id, now)
 
     def stage_import(
         self, pairs: tuple[PairInput, ...], now: datetime, rng: random.Random
@@ -117,7 +139,7 @@ class UnitOfWork:
                 save_schedule(pair_id, schedule, now)
                 return lambda: cache.card_graded(pair_id, schedule)
             case AddReview(entry=entry):
-                review_log.add_review(entry)
+                review_log.record_review(entry)
                 return _nothing
             case StartGame(session=session):
                 statistics_id = game.start_statistics(key.chat_id, key.user_id, now)
@@ -181,51 +203,72 @@ class UnitOfWork:
         """After delivery, in one transaction: the outbox entries that went are removed, each
         sent prompt's message id is recorded (only then do its buttons count), and a user who
         blocked the bot is marked inactive."""
-        with transaction():
-            outbox.mark_sent(sent_entries)
-            for prompt, message_id in sent_prompts:
-                self._record(prompt, message_id, now)
-            if blocked:
-                self._mark_blocked(now)
+        writes = [self._record(prompt, message_id, now) for prompt, message_id in sent_prompts]
+        if blocked:
+            writes.append(self._mark_blocked(now))
+        sent = list(sent_entries)
 
-    def _mark_blocked(self, now: datetime) -> None:
+        def unit() -> list[AfterCommit]:
+            outbox.mark_sent(sent)
+            return [write() for write in writes if write is not None]
+
+        self._commit(unit)
+
+    def _mark_blocked(self, now: datetime) -> Callable[[], AfterCommit] | None:
         """The user blocked the bot: inactive until they write again (SPEC §7.6)."""
-        if not self._cache.learner(now).inactive:
-            log.info("%s blocked the bot; marked inactive", self._key)
-            users.update_learner(self._key.user_id, now, inactive=True)
-            self._cache.update_learner({"inactive": True})
+        if self._cache.learner(now).inactive:
+            return None
+        log.info("%s blocked the bot; marked inactive", self._key)
+        return self._learner_write({"inactive": True}, now)
 
-    def _record(self, prompt: Prompt, message_id: int, now: datetime) -> None:
-        """The prompt's message id: only then do its buttons count."""
-        cache, rules, key = self._cache, self._rules, self._key
+    def _record(
+        self, prompt: Prompt, message_id: int, now: datetime
+    ) -> Callable[[], AfterCommit] | None:
+        """The prompt's message id: only then do its buttons count. Decided here against the
+        cache; the returned write runs in the writer's thread and returns the cache update."""
+        cache, rules = self._cache, self._rules
         match prompt.target:
             case PromptTarget.TRAINING:
                 session = cache.training(now)
                 if session is not None and session.current_token == prompt.token:
-                    saved = training.record_prompt_message(
-                        session, message_id, rules.training_ttl, now
-                    )
-                    cache.set_training(saved)
+
+                    def record_training() -> AfterCommit:
+                        saved = training.record_prompt_message(
+                            session, message_id, rules.training_ttl, now
+                        )
+                        return lambda: cache.set_training(saved)
+
+                    return record_training
             case PromptTarget.GAME:
                 current = cache.game()
                 if current is not None and current.current_token == prompt.token:
-                    saved = game.record_prompt_message(current, message_id, rules.game_idle, now)
-                    cache.set_game(saved)
+
+                    def record_game() -> AfterCommit:
+                        saved = game.record_prompt_message(
+                            current, message_id, rules.game_idle, now
+                        )
+                        return lambda: cache.set_game(saved)
+
+                    return record_game
             case PromptTarget.SETTINGS:
-                changes = {"settings_message_id": message_id}
                 if cache.learner(now).settings_token == prompt.token:
-                    users.update_learner(key.user_id, now, **changes)
-                    cache.update_learner(changes)
+                    return self._learner_write({"settings_message_id": message_id}, now)
             case PromptTarget.WORDS:
-                changes = {"words_message_id": message_id}
                 if cache.learner(now).words_token == prompt.token:
-                    users.update_learner(key.user_id, now, **changes)
-                    cache.update_learner(changes)
+                    return self._learner_write({"words_message_id": message_id}, now)
             case PromptTarget.CLEAR:
-                changes = {"confirm_message_id": message_id}
                 if cache.learner(now).confirm_token == prompt.token:
-                    users.update_learner(key.user_id, now, **changes)
-                    cache.update_learner(changes)
+                    return self._learner_write({"confirm_message_id": message_id}, now)
+        return None
+
+    def _learner_write(self, changes: dict, now: datetime) -> Callable[[], AfterCommit]:
+        user_id, cache = self._key.user_id, self._cache
+
+        def write() -> AfterCommit:
+            users.update_learner(user_id, now, **changes)
+            return lambda: cache.update_learner(changes)
+
+        return write
 
 
 def _nothing() -> None:

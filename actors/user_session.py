@@ -124,7 +124,7 @@ class UserSession(pykka.ThreadingActor):
         self._rules = services.rules()
         self._rng = services.rng_for(key.chat_id, key.user_id)
         self._cache = SnapshotCache(key)
-        self._work = UnitOfWork(key, self._rules, self._cache)
+        self._work = UnitOfWork(key, self._rules, self._cache, services.writer)
         self._delivery = Deliverer(key, self._work, services.outbound)
         self._metrics = services.metrics
         self._after_commit: list[Callable[[], None]] = []  # e.g. a /stats picture, a counter

@@ -72,7 +72,8 @@ _SCHEDULE_FIELDS = (
 _SAVE_SCHEDULE = Prepared(
     lambda: WordPair.update({field: slot(field.name, field) for field in _SCHEDULE_FIELDS}).where(
         WordPair.id == slot("pair_id")
-    )
+    ),
+    deferrable=True,
 )
 
 

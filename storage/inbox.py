@@ -8,6 +8,7 @@ twice, then cleanup deletes it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,10 +65,26 @@ class IntakeResult:
     replays: int  # update ids already known
 
 
+_ADD = Prepared(
+    lambda: (
+        InboxEntry.insert(
+            {
+                InboxEntry.update_id: slot("update_id"),
+                InboxEntry.chat_id: slot("chat_id"),
+                InboxEntry.user_id: slot("user_id"),
+                InboxEntry.payload: slot("payload", json.dumps),
+                InboxEntry.received_at: slot("received_at", InboxEntry.received_at),
+            }
+        )
+        .on_conflict_ignore()
+        .returning(InboxEntry.id)
+    )
+)
 _MARK_HANDLED = Prepared(
     lambda: InboxEntry.update({InboxEntry.handled_at: slot("at", InboxEntry.handled_at)}).where(
         (InboxEntry.id == slot("entry_id")) & InboxEntry.handled_at.is_null()
-    )
+    ),
+    deferrable=True,
 )
 
 
@@ -79,37 +96,44 @@ def add_batch(
     if not arrivals:
         return IntakeResult([], [], 0)
     with transaction():
-        ids = [arrival.update_id for arrival in arrivals]
-        known = set(
-            InboxEntry.select(InboxEntry.update_id).where(InboxEntry.update_id.in_(ids)).tuples()
-        )
-        known = {update_id for (update_id,) in known}
         keys = {(a.chat_id, a.user_id) for a in arrivals}
         depth = _pending_depths(keys)
         stored, dropped, replays = [], [], 0
+        seen: set[int] = set()
         for arrival in arrivals:
             key = (arrival.chat_id, arrival.user_id)
-            if arrival.update_id in known:
+            if arrival.update_id in seen:
                 replays += 1
                 continue
-            known.add(arrival.update_id)
-            if depth[key] >= max_pending:
-                dropped.append(key)
+            seen.add(arrival.update_id)
+            if depth[key] >= max_pending:  # a flooding user: is it new or a replay?
+                if _is_known(arrival.update_id):
+                    replays += 1
+                else:
+                    dropped.append(key)
                 continue
-            depth[key] += 1
-            entry_id = InboxEntry.insert(
+            # one statement: stored, or skipped as a replay when the update_id is known
+            row = _ADD.execute(
                 update_id=arrival.update_id,
                 chat_id=arrival.chat_id,
                 user_id=arrival.user_id,
                 payload=arrival.payload,
                 received_at=now,
-            ).execute()
+            ).fetchone()
+            if row is None:
+                replays += 1
+                continue
+            depth[key] += 1
             stored.append(
                 StoredEntry(
-                    entry_id, arrival.update_id, arrival.chat_id, arrival.user_id, arrival.payload
+                    row[0], arrival.update_id, arrival.chat_id, arrival.user_id, arrival.payload
                 )
             )
     return IntakeResult(stored, dropped, replays)
+
+
+def _is_known(update_id: int) -> bool:
+    return InboxEntry.select().where(InboxEntry.update_id == update_id).exists()
 
 
 def _pending_depths(keys: set[tuple[int, int]]) -> Counter:

@@ -22,7 +22,8 @@ _ADD = Prepared(
             Outbox.effect: slot("effect", json.dumps),
             Outbox.created_at: slot("created_at", Outbox.created_at),
         }
-    ).returning()
+    ).returning(),
+    deferrable=True,
 )
 _UNSENT = Prepared(
     lambda: (
@@ -32,7 +33,7 @@ _UNSENT = Prepared(
     )
 )
 
-_DONE = Prepared(lambda: Outbox.delete().where(Outbox.id == slot("entry_id")))
+_DONE = Prepared(lambda: Outbox.delete().where(Outbox.id == slot("entry_id")), deferrable=True)
 
 
 def add_to_outbox(chat_id: int, user_id: int, effects: Iterable[Effect], now: datetime) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from peewee import Field, Node, Value
 
-from storage.database import database
+from storage.database import database, write_later
 
 __all__ = ["Prepared", "slot"]
 
@@ -47,17 +47,22 @@ class Prepared:
     """A query built by `build` (with `slot`s for its values), compiled on first use per kind
     of database and run with `execute(**values)`."""
 
-    def __init__(self, build: Callable[[], Node]) -> None:
+    def __init__(self, build: Callable[[], Node], *, deferrable: bool = False) -> None:
+        """`deferrable`: a write whose result (cursor, row count) no caller reads, which may
+        be held and sent with others in one round trip (`deferred_writes`)."""
         self._build = build
+        self._deferrable = deferrable
         self._compiled: dict[type, tuple[str, list[Any]]] = {}
         self._lock = threading.Lock()
 
     def execute(self, **values: Any):
-        """Run the statement; returns the database cursor."""
+        """Run the statement; returns the database cursor (None when a deferrable one was
+        held to go with others)."""
         sql, params = self._compile()
-        return database.execute_sql(
-            sql, [p.convert(values) if isinstance(p, _Slot) else p for p in params]
-        )
+        params = [p.convert(values) if isinstance(p, _Slot) else p for p in params]
+        if self._deferrable and write_later(sql, params):
+            return None
+        return database.execute_sql(sql, params)
 
     def _compile(self) -> tuple[str, list[Any]]:
         kind = type(database.obj)

@@ -8,11 +8,13 @@ from datetime import datetime
 from peewee import fn
 
 from storage.models import ReviewLog, User
+from storage.prepared import Prepared, slot
 from wordbot.domain.review_log import ReviewLogEntry
 
 __all__ = [
     "FittingCandidate",
     "add_review",
+    "record_review",
     "count_reviews",
     "delete_pair_reviews",
     "delete_review",
@@ -47,6 +49,40 @@ def add_review(entry: ReviewLogEntry) -> int:
         scheduler=entry.scheduler,
         prompt_open_ms=entry.prompt_open_ms,
     ).execute()
+
+
+_RECORD = Prepared(
+    lambda: ReviewLog.insert(
+        {
+            ReviewLog.user: slot("user_id"),
+            ReviewLog.pair: slot("pair_id"),
+            ReviewLog.rating: slot("rating"),
+            ReviewLog.reviewed_at: slot("reviewed_at", ReviewLog.reviewed_at),
+            ReviewLog.state_before: slot("state_before"),
+            ReviewLog.elapsed_days: slot("elapsed_days"),
+            ReviewLog.scheduled_days: slot("scheduled_days"),
+            ReviewLog.scheduler: slot("scheduler"),
+            ReviewLog.prompt_open_ms: slot("prompt_open_ms"),
+        }
+    ).returning(),
+    deferrable=True,
+)
+
+
+def record_review(entry: ReviewLogEntry) -> None:
+    """`add_review` for the grade path: a prepared statement, no id read back (so a writer may
+    send it with the batch's other writes in one round trip)."""
+    _RECORD.execute(
+        user_id=entry.user_id,
+        pair_id=entry.pair_id,
+        rating=entry.rating,
+        reviewed_at=entry.reviewed_at,
+        state_before=entry.state_before,
+        elapsed_days=entry.elapsed_days,
+        scheduled_days=entry.scheduled_days,
+        scheduler=entry.scheduler,
+        prompt_open_ms=entry.prompt_open_ms,
+    )
 
 
 def delete_review(review_id: int) -> bool:

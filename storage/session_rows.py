@@ -65,7 +65,8 @@ def _prepared_record(model: type[Model]) -> Prepared:
             (model.chat_id == slot("chat_id"))
             & (model.user_id == slot("user_id"))
             & (model.current_token == slot("token"))
-        )
+        ),
+        deferrable=True,
     )
 
 
@@ -94,4 +95,4 @@ def _prepared_upsert(model: type[Model]) -> Prepared:
             .returning()
         )
 
-    return Prepared(build)
+    return Prepared(build, deferrable=True)

@@ -7,9 +7,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import fn
+from peewee import JSONField, fn
 
 from storage.models import User
+from storage.prepared import Prepared, slot
 from wordbot.domain.fsrs_schedule import SchedulerKind, parse_parameters
 from wordbot.domain.learner import Learner
 from wordbot.domain.reminder_times import times_from_json, times_to_json
@@ -127,9 +128,33 @@ def update_learner(user_id: int, now: datetime, **changes) -> None:
     """Write the given Learner fields (same names as the columns) of one user."""
     if changes.get("reminder_times") is not None:
         changes["reminder_times"] = times_to_json(changes["reminder_times"])
-    changes = {name: _column_value(value) for name, value in changes.items()}
-    changes["updated_at"] = now
-    User.update(**changes).where(User.id == user_id).execute()
+    values = {name: _column_value(value) for name, value in changes.items()}
+    names = tuple(sorted(values))
+    update = _UPDATES.get(names)
+    if update is None:
+        update = _UPDATES.setdefault(names, _prepared_update(names))
+    update.execute(user_id=user_id, updated_at=now, **values)
+
+
+# One prepared UPDATE per set of columns: a grade writes the undo record on every press.
+_UPDATES: dict[tuple[str, ...], Prepared] = {}
+
+
+def _prepared_update(names: tuple[str, ...]) -> Prepared:
+    def build():
+        columns = {}
+        for name in names:
+            field = User._meta.fields[name]
+            columns[field] = slot(name, _json_text if isinstance(field, JSONField) else field)
+        columns[User.updated_at] = slot("updated_at", User.updated_at)
+        return User.update(columns).where(User.id == slot("user_id"))
+
+    return Prepared(build, deferrable=True)
+
+
+def _json_text(value):
+    """A JSON column's value as text (SQLite stores it, PostgreSQL casts it); None is NULL."""
+    return None if value is None else json.dumps(value)
 
 
 def store_fitted_parameters(

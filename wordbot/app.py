@@ -19,6 +19,7 @@ from storage import admin, game, import_staging, inbox, outbox, training
 from storage.database import close_database, database, open_database
 from storage.instance_lock import InstanceLock
 from storage.migrate import migrate
+from storage.writer import GroupCommitWriter
 from wordbot import systemd
 from wordbot.clock import Clock, SystemClock
 from wordbot.config import Settings
@@ -44,8 +45,8 @@ GAUGE_TIMEOUT_SECONDS = 1.0  # a scrape never waits longer on the Supervisor
 
 
 class Application:
-    """lock → storage → sender → supervisor → scheduler → notices → inbox resumed → poller (or
-    the webhook server); `stop()` undoes them in reverse."""
+    """lock → storage → writer → sender → supervisor → scheduler → notices → inbox resumed →
+    poller (or the webhook server); `stop()` undoes them in reverse."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
@@ -64,6 +65,11 @@ class Application:
             self._stops.append(("database", close_database))
             migrate()
             self._discard_abandoned_imports()
+
+            # group commit: every user's unit of work and the inbox's batches, committed by one
+            # thread; stopped after the actors (it commits what they queued), before the database
+            writer = GroupCommitWriter().start()
+            self._stops.append(("writer", writer.stop))
 
             bot = make_bot(token, settings.telegram.api_url)
             telegram = settings.telegram
@@ -86,6 +92,7 @@ class Application:
                 # /stats pictures are drawn here, off the actors' threads (daemon: never
                 # holds up the exit); when it is busy a picture is drawn in its user's actor
                 pictures=Workers(1, "pictures"),
+                writer=writer,
             )
             self._prepare_telegram(bot)
 
@@ -105,7 +112,12 @@ class Application:
             notices.start()
             self._stops.append(("notices", notices.stop))
             intake = Intake(
-                supervisor, notices.offer, self.clock, self._bot_username(bot), metrics=metrics
+                supervisor,
+                notices.offer,
+                self.clock,
+                self._bot_username(bot),
+                metrics=metrics,
+                writer=writer,
             )
             intake.resume()  # the inbox left by the last run goes first, in order
             if telegram.mode == "webhook":

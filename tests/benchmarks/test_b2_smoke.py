@@ -26,10 +26,19 @@ def test_b2_grades_on_both_bots_and_reports_consistent_figures(capsys):
             figures["graded"] / figures["seconds"], rel=0.01
         )
         assert figures["api_calls_per_second"] >= figures["graded_per_second"]
+        assert figures["cpu_seconds"] > 0
+        assert figures["cpu_ms_per_graded"] == pytest.approx(
+            1000 * figures["cpu_seconds"] / figures["graded"], rel=0.05, abs=0.01
+        )
     sqlite = runs["sqlite"]
     assert sqlite["baseline_share"] == pytest.approx(
         sqlite["graded_per_second"] / runs["baseline"]["graded_per_second"], abs=0.01
     )
+    floor = runs["baseline_same_transport"]["cpu_ms_per_graded"]
+    assert sqlite["cpu_ratio_to_same_transport"] == pytest.approx(
+        sqlite["cpu_ms_per_graded"] / floor, rel=0.02, abs=0.01
+    )
+    assert sqlite["cpu_met"] == (sqlite["cpu_ratio_to_same_transport"] <= 1.15)
     assert sqlite["met"] == (
         sqlite["graded_per_second"] >= sqlite["target_graded_per_second"]
         and sqlite["baseline_share"] >= b2_throughput.TARGET_BASELINE_SHARE

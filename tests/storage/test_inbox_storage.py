@@ -39,3 +39,11 @@ def test_entries_beyond_the_per_user_bound_are_dropped_for_that_user_only(db):
     inbox.mark_handled(result.stored[0].entry_id, NOW)
     later = inbox.add_batch([arrival(105), arrival(106)], NOW, max_pending=3)
     assert [e.update_id for e in later.stored] == [105] and later.dropped == [(7, 7)]
+
+
+def test_a_replay_from_a_user_at_the_bound_is_a_replay_not_a_drop(db):
+    stored = inbox.add_batch([arrival(300 + n) for n in range(3)], NOW, max_pending=3).stored
+    assert len(stored) == 3
+    again = inbox.add_batch([arrival(301), arrival(301), arrival(399)], NOW, max_pending=3)
+    assert again.stored == [] and again.replays == 2 and again.dropped == [(7, 7)]
+    assert [e.update_id for e in inbox.pending_entries()] == [300, 301, 302]

@@ -90,7 +90,8 @@ def _run_wordbot(emulator: BotApiEmulator, folder: Path, presses: int) -> list[f
         chat.wait_for_message(contains="Imported", timeout=WAIT, since=0)
         emulator.wait_for_confirmation(timeout=WAIT)
         with sqlite3.connect(database) as db:
-            db.execute("update users set cards_per_session = 20")
+            # every press a new card: no daily cap on new cards (SPEC §13) within the run
+            db.execute("update users set cards_per_session = 20, new_cards_per_day = 1000")
         process.kill()  # restart so the new setting is read
         process.wait()
         process = start_bot(env, folder)

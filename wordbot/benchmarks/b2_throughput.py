@@ -11,7 +11,12 @@ after a warm-up, for the real `wordbot run` process on SQLite, on PostgreSQL whe
 bot (answer, edit, send; no actors, no database) on the same emulator, in the same run: as
 pyTelegramBotAPI comes (the targets' yardstick) and on WordBot's own transport (context).
 
-Targets: ≥ 300 graded/s on SQLite, ≥ 200/s on PostgreSQL, each ≥ 0.6 × the baseline.
+The bot process's CPU time (user + system, /proc/<pid>/stat) over the same window gives CPU
+ms per graded card, for WordBot and for both baselines; `cpu_ratio_to_same_transport` divides
+WordBot's by the baseline's on WordBot's own transport (the floor: no actors, no database).
+
+Targets: ≥ 400 graded/s on SQLite, ≥ 300/s on PostgreSQL, each ≥ 0.6 × the baseline; CPU per
+grade ≤ 1.15 × the same-transport baseline's (issue 18).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from storage.models import User
 from wordbot.benchmarks.bot_process import (
     TOKEN,
     bot_environment,
+    cpu_seconds,
     start_baseline,
     start_bot,
     stop_bot,
@@ -39,8 +45,9 @@ from wordbot.benchmarks.seed import SeedPlan, empty_postgres, open_private_chats
 from wordbot.emulator import BotApiEmulator
 from wordbot.rendering.training import well_done
 
-TARGETS = {"sqlite": 300.0, "postgresql": 200.0}
+TARGETS = {"sqlite": 400.0, "postgresql": 300.0}
 TARGET_BASELINE_SHARE = 0.6
+TARGET_CPU_RATIO = 1.15  # bot CPU per grade against the baseline on WordBot's own transport
 SESSION_CARDS = 20  # cards per /review session: a session start every 20 grades
 DRIVERS = 8  # threads pressing for the simulated users
 WAIT = 60.0
@@ -98,14 +105,19 @@ class _Graders:
                 chat.press(prompt, button="Good")
 
 
-def _measure(emulator: BotApiEmulator, users: range, warmup: float, seconds: float) -> dict:
+def _measure(
+    emulator: BotApiEmulator, users: range, warmup: float, seconds: float, pid: int
+) -> dict:
+    """Grades, Bot API calls and the bot process's CPU time over `seconds` after a warm-up."""
     graders = _Graders(emulator, users)
     graders.start()
     try:
         time.sleep(warmup)  # a benchmark's clock: sessions start, caches warm
         graded0, calls0, began = graders.graded, len(emulator.calls), time.perf_counter()
+        cpu0 = cpu_seconds(pid)
         time.sleep(seconds)
         graded, calls = graders.graded - graded0, len(emulator.calls) - calls0
+        cpu = cpu_seconds(pid) - cpu0
         elapsed = time.perf_counter() - began
     finally:
         graders.stop()
@@ -114,6 +126,8 @@ def _measure(emulator: BotApiEmulator, users: range, warmup: float, seconds: flo
         "api_calls_per_second": round(calls / elapsed, 1),
         "graded": graded,
         "seconds": round(elapsed, 2),
+        "cpu_seconds": round(cpu, 2),
+        "cpu_ms_per_graded": round(1000 * cpu / max(graded, 1), 3),
         "errors": sum(1 for call in emulator.calls if call.status != 200),
     }
 
@@ -136,7 +150,7 @@ def _run_wordbot(url: str, folder: Path, args: argparse.Namespace) -> dict:
         process = start_bot(env, folder)
         try:
             emulator.wait_for_poll(timeout=WAIT)
-            return _measure(emulator, users, args.warmup, args.seconds)
+            return _measure(emulator, users, args.warmup, args.seconds, process.pid)
         finally:
             stop_bot(process)
 
@@ -148,7 +162,7 @@ def _run_baseline(args: argparse.Namespace, same_transport: bool = False) -> dic
         process = start_baseline(emulator.url, same_transport)
         try:
             emulator.wait_for_poll(timeout=WAIT)
-            return _measure(emulator, users, args.warmup, args.seconds)
+            return _measure(emulator, users, args.warmup, args.seconds, process.pid)
         finally:
             stop_bot(process)
 
@@ -164,7 +178,7 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         _seeded(args.postgres_url, args.users, cards)
         report["runs"]["postgresql"] = _run_wordbot(args.postgres_url, folder, args)
     report["runs"]["baseline"] = baseline = _run_baseline(args)
-    report["runs"]["baseline_same_transport"] = _run_baseline(args, same_transport=True)
+    report["runs"]["baseline_same_transport"] = floor = _run_baseline(args, same_transport=True)
     for name, target in TARGETS.items():
         figures = report["runs"].get(name)
         if figures is None:
@@ -173,6 +187,10 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
         figures["baseline_share"] = round(share, 2)
         figures["target_graded_per_second"] = target
         figures["met"] = figures["graded_per_second"] >= target and share >= TARGET_BASELINE_SHARE
+        cpu_ratio = figures["cpu_ms_per_graded"] / max(floor["cpu_ms_per_graded"], 1e-9)
+        figures["cpu_ratio_to_same_transport"] = round(cpu_ratio, 2)
+        figures["target_cpu_ratio"] = TARGET_CPU_RATIO
+        figures["cpu_met"] = cpu_ratio <= TARGET_CPU_RATIO
     return report
 
 

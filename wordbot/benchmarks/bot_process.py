@@ -12,6 +12,7 @@ from pathlib import Path
 __all__ = [
     "ProcessStatus",
     "bot_environment",
+    "cpu_seconds",
     "process_status",
     "run_command",
     "start_baseline",
@@ -94,3 +95,12 @@ def process_status(pid: int) -> ProcessStatus:
     return ProcessStatus(
         rss_kb=int(fields["VmRSS"]), hwm_kb=int(fields["VmHWM"]), threads=int(fields["Threads"])
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process (all its threads) has used so far, from
+    /proc/<pid>/stat (fields 14 and 15, in clock ticks)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # the name may hold spaces and parentheses
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")

@@ -72,9 +72,8 @@ class Pacer:
         self._broadcasts = (
             None if broadcast_per_second is None else _global_bucket(broadcast_per_second)
         )
-        self._broadcast_turn = (
-            threading.Lock()
-        )  # one broadcast at a time waits on the shared bucket
+        # one broadcast at a time waits for a free slot of the shared bucket
+        self._broadcast_turn = threading.Lock()
         self._chat_rate = per_chat_per_second
         self._chat_burst = per_chat_burst
         self._chats: dict[int, RateBucket] = {}

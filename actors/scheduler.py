@@ -171,8 +171,9 @@ class Scheduler(pykka.ThreadingActor):
             )
 
     def _dispatch_reminders(self) -> None:
-        """At most `max_messages_per_second` reminders per pulse: each sends about one message."""
-        budget = max(1, int(self._services.settings.telegram.max_messages_per_second))
+        """At most a second's worth of reminder messages per pulse (each reminder sends about
+        one): `max_messages_per_second`, or the paid broadcast pace when that is on."""
+        budget = max(1, int(self._services.settings.telegram.reminders_per_second))
         while budget:
             if not self._reminder_queue and self._pass is not None:
                 self._read_page()

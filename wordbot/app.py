@@ -74,14 +74,17 @@ class Application:
             bot = make_bot(token, settings.telegram.api_url)
             telegram = settings.telegram
             metrics = Metrics()
+            paid = telegram.paid_broadcast
             sender = Sender(
                 bot,
                 pacer=Pacer(
                     telegram.max_messages_per_second,
                     telegram.per_chat_per_second,
                     telegram.per_chat_burst,
+                    broadcast_per_second=telegram.paid_broadcast_per_second if paid else None,
                 ),
                 metrics=metrics,
+                paid_broadcast=paid,
             )
             services = Services(
                 settings,

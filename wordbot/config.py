@@ -93,6 +93,9 @@ def _database_url(value: str) -> str | None:
     return "must start with sqlite:// or postgresql://"
 
 
+_TRUE_WORDS = ("true", "yes", "on", "1")
+_FALSE_WORDS = ("false", "no", "off", "0")
+
 _LISTEN = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})")
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -141,6 +144,15 @@ class TelegramSettings:
     poll_timeout_seconds: int = field(default=25, metadata=_check(_non_negative))
     webhook_url: str | None = field(default=None, metadata=_check(_webhook_url))
     webhook_listen: str = field(default="127.0.0.1:8443", metadata=_check(_host_port))
+    paid_broadcast: bool = False
+    paid_broadcast_per_second: float = field(default=1000.0, metadata=_check(_positive))
+
+    @property
+    def reminders_per_second(self) -> float:
+        """How fast reminders go out: the paid broadcast pace when it is on, else the global one."""
+        if self.paid_broadcast:
+            return self.paid_broadcast_per_second
+        return self.max_messages_per_second
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +321,8 @@ def _from_text(dotted: str, hint: Any, text: str) -> Any:
     try:
         if base is Secret:
             return Secret(text) if text else None
+        if base is bool:
+            return _boolean(text)
         if base is int:
             return int(text)
         if base is float:
@@ -322,8 +336,19 @@ def _from_text(dotted: str, hint: Any, text: str) -> Any:
         ) from None
 
 
+def _boolean(text: str) -> bool:
+    word = text.lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ValueError(text)
+
+
 def _from_toml(dotted: str, hint: Any, value: Any) -> Any:
     base = _base_type(hint)
+    if base is bool and isinstance(value, bool):
+        return value
     if base is Secret and isinstance(value, str):
         return Secret(value) if value else None
     if base is float and isinstance(value, int | float) and not isinstance(value, bool):
@@ -343,7 +368,8 @@ def _from_toml(dotted: str, hint: Any, value: Any) -> Any:
 def _type_name(base: Any) -> str:
     if typing.get_origin(base) is tuple:
         return "a list of integers"
-    return {int: "an integer", float: "a number", Secret: "a string"}.get(base, "a string")
+    names = {int: "an integer", float: "a number", bool: "true or false", Secret: "a string"}
+    return names.get(base, "a string")
 
 
 _SECTION_TYPES: dict[str, type] = {

@@ -32,11 +32,16 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True, slots=True)
 class SendText:
-    """Send an HTML message; texts over Telegram's limit are split, the keyboard goes on the last part."""
+    """Send an HTML message; texts over Telegram's limit are split, the keyboard goes on the last part.
+
+    `broadcast` marks a message the bot sends on its own, not in reply to the user (a reminder):
+    with `telegram.paid_broadcast` on it goes with `allow_paid_broadcast` on its own pace, and
+    it never holds up a reply."""
 
     chat_id: int
     text: str
     keyboard: Keyboard | None = None
+    broadcast: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +101,16 @@ class Delivery:
 def effect_to_json(effect: Effect) -> dict:
     """A JSON-safe form of a message effect, for the transactional outbox (SPEC §6.2)."""
     match effect:
-        case SendText(chat_id, text, keyboard):
-            return {
+        case SendText(chat_id, text, keyboard, broadcast):
+            data = {
                 "type": "send_text",
                 "chat_id": chat_id,
                 "text": text,
                 "keyboard": _kb(keyboard),
             }
+            if broadcast:
+                data["broadcast"] = True  # absent on replies, as on rows written before it
+            return data
         case EditPrompt(chat_id, message_id, text, keyboard):
             return {
                 "type": "edit_prompt",
@@ -136,7 +144,8 @@ def effect_from_json(data: dict) -> Effect:
     keyboard = _kb_back(data.get("keyboard"))
     match data["type"]:
         case "send_text":
-            return SendText(data["chat_id"], data["text"], keyboard)
+            broadcast = data.get("broadcast") is True
+            return SendText(data["chat_id"], data["text"], keyboard, broadcast)
         case "edit_prompt":
             return EditPrompt(data["chat_id"], data["message_id"], data["text"], keyboard)
         case "remove_keyboard":

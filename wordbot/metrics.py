@@ -64,6 +64,11 @@ class Metrics:
         self.reminders_sent = Counter(
             "wordbot_reminders_sent", "Reminder sessions started", registry=r
         )
+        self.paid_broadcasts = Counter(
+            "wordbot_paid_broadcasts",
+            "Messages sent with allow_paid_broadcast (0.1 Telegram Star each)",
+            registry=r,
+        )
         self.grades = Counter("wordbot_grades", "Grades given, by rating", ["rating"], registry=r)
 
     def bot_api_call(self, method: str, outcome: str) -> None:

@@ -105,6 +105,30 @@ def test_tick_finds_due_users_and_pulses_hand_them_out_at_the_configured_pace(db
     assert 7 not in keys and all(k <= 50 for k in keys)
 
 
+def test_with_paid_broadcast_pulses_hand_reminders_out_at_the_paid_pace(db):
+    from actors.messages import Pulse, ReminderDue, Tick
+    from storage import users
+    from wordbot.config import TelegramSettings
+
+    clock = FakeClock()
+    now = clock.now()
+    for user in range(1, 101):
+        users.ensure_learner(user, user, now)
+        users.update_learner(user, now, next_reminder_at=now - timedelta(minutes=1))
+    telegram = TelegramSettings(
+        max_messages_per_second=20, paid_broadcast=True, paid_broadcast_per_second=60
+    )
+    supervisor = Inbox()
+    scheduler = Scheduler(Services(Settings(telegram=telegram), clock, outbound=None), supervisor)
+    scheduler.on_receive(Tick(now))
+    counts = []
+    for _ in range(2):
+        before = len(supervisor.messages)
+        scheduler.on_receive(Pulse())
+        counts.append(sum(isinstance(m, ReminderDue) for m in supervisor.messages[before:]))
+    assert counts == [60, 40]  # a second's worth of paid broadcasts, not of the free pace
+
+
 def test_a_failing_cleanup_leaves_the_scheduler_alive(db, monkeypatch):
     from actors.messages import Tick
 

@@ -32,3 +32,22 @@ def test_b3_reminds_every_user_and_reports_consistent_figures(capsys):
     assert report["met"]["peak_threads"] == (
         wave["peak_threads"] <= report["targets"]["peak_threads"]
     )
+
+
+def test_b3_paid_reminders_are_paid_broadcasts_and_replies_are_not(capsys):
+    argv = ["--paid", "--users", str(USERS), "--cards", "3", "--presses", "3"]
+    assert b3_wave.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    paid = report["paid"]
+    assert paid["finished"] is True
+    assert paid["reminded"] == paid["reminders_paid"] == USERS
+    assert paid["paid_broadcasts"] == USERS  # the reminders, and nothing else
+    assert paid["count_429"] == 0  # Telegram's limits, free and paid, are enforced
+    assert paid["replies"]["presses"] == paid["replies"]["replies"] == 3
+    assert paid["replies"]["paid"] == 0
+    assert paid["seconds"] >= paid["first_reminder_seconds"] > 0
+    assert paid["emulator_cpu_seconds"] >= 0 and paid["bot_cpu_seconds"] > 0
+    assert 0 < paid["busiest_second"] <= USERS
+    assert report["met"]["count_429"] and report["met"]["reminders_paid"]
+    assert report["met"]["replies_paid"]
+    assert set(report["met"]) == set(report["targets"])

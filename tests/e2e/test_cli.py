@@ -66,6 +66,14 @@ def test_import_of_a_binary_file_fails_and_writes_nothing(tmp_path):
         ({"WORDBOT_DATABASE_URL": "mysql://x", "WORDBOT_TELEGRAM_TOKEN": "1:x"}, "database.url"),
         ({}, "telegram.token"),
         (
+            {"WORDBOT_TELEGRAM_PAID_BROADCAST": "sometimes", "WORDBOT_TELEGRAM_TOKEN": "1:x"},
+            "telegram.paid_broadcast",
+        ),
+        (
+            {"WORDBOT_TELEGRAM_PAID_BROADCAST_PER_SECOND": "0", "WORDBOT_TELEGRAM_TOKEN": "1:x"},
+            "telegram.paid_broadcast_per_second",
+        ),
+        (
             {"WORDBOT_TEST_CLOCK_OFFSET_SECONDS": "soon", "WORDBOT_TELEGRAM_TOKEN": "1:x"},
             "WORDBOT_TEST_CLOCK_OFFSET_SECONDS",
         ),

@@ -65,6 +65,57 @@ def test_a_flooded_chat_is_admitted_again_once_its_bucket_refills(emulator, tele
     assert emulator.count_429 == 1
 
 
+def test_a_paid_broadcast_goes_past_the_free_limit_and_is_recorded(emulator, telebot_bot):
+    emulator.enforce_rate_limits(global_per_second=2, per_chat_per_second=5, burst=5)
+    chats = [emulator.private_chat(user) for user in (1001, 1002, 1003, 1004)]
+    telebot_bot.send_message(1001, "reply one")
+    telebot_bot.send_message(1002, "reply two")
+    with pytest.raises(ApiTelegramException) as error:
+        telebot_bot.send_message(1003, "a third free message")
+    assert error.value.error_code == 429
+    telebot_bot.send_message(1003, "reminder", allow_paid_broadcast=True)
+    telebot_bot.send_message(1004, "reminder", allow_paid_broadcast=True)
+    assert [m.paid_broadcast for c in chats for m in c.bot_messages()] == [
+        False,
+        False,
+        True,
+        True,
+    ]
+    assert emulator.count_paid_broadcasts == 2
+    assert emulator.count_429 == 1
+    paid_calls = [c for c in emulator.calls_to("sendMessage") if "allow_paid_broadcast" in c.params]
+    assert [c.status for c in paid_calls] == [200, 200]
+
+
+def test_paid_broadcasts_beyond_their_own_limit_get_429(emulator, telebot_bot, clock):
+    emulator.enforce_rate_limits(paid_per_second=3, per_chat_per_second=5, burst=5)
+    for user in range(2001, 2006):
+        emulator.private_chat(user)
+    for user in (2001, 2002, 2003):
+        telebot_bot.send_message(user, "reminder", allow_paid_broadcast=True)
+    with pytest.raises(ApiTelegramException) as error:
+        telebot_bot.send_message(2004, "reminder", allow_paid_broadcast=True)
+    assert error.value.error_code == 429
+    assert error.value.result_json["parameters"]["retry_after"] == 1
+    assert telebot_bot.send_message(2004, "a free reply is still admitted").chat.id == 2004
+    clock.advance(seconds=0.5)  # more than a third of a second: one paid token back
+    telebot_bot.send_message(2005, "reminder", allow_paid_broadcast=True)
+    assert emulator.count_paid_broadcasts == 4
+
+
+@pytest.mark.parametrize("value", ["false", "0", "", "maybe"])
+def test_allow_paid_broadcast_other_than_true_is_an_ordinary_send(emulator, value):
+    emulator.enforce_rate_limits(global_per_second=1, paid_per_second=1000)
+    emulator.private_chat(1001)
+    emulator.private_chat(1002)
+    params = {"chat_id": 1001, "text": "one", "allow_paid_broadcast": value}
+    assert requests.post(_api(emulator, "sendMessage"), data=params, timeout=5).status_code == 200
+    params = {"chat_id": 1002, "text": "two", "allow_paid_broadcast": value}
+    assert requests.post(_api(emulator, "sendMessage"), data=params, timeout=5).status_code == 429
+    assert emulator.count_paid_broadcasts == 0
+    assert emulator.chat(1001).bot_messages()[0].paid_broadcast is False
+
+
 def test_rate_limits_are_off_by_default(emulator, telebot_bot):
     emulator.private_chat(1001)
     for number in range(40):

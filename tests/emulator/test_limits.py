@@ -44,6 +44,37 @@ def test_a_refused_message_takes_no_token():
     assert limiter.admit(1, 1.0) is None
 
 
+def test_paid_broadcasts_have_a_global_bucket_of_their_own():
+    limiter = RateLimiter(RateLimits(global_per_second=30, paid_per_second=1000, burst=1))
+    assert all(limiter.admit(chat, 0.0) is None for chat in range(30))
+    assert limiter.admit(30, 0.0) == 1  # the free 30/s are spent
+    assert all(limiter.admit(chat, 0.0, paid=True) is None for chat in range(100, 1100))
+    assert limiter.admit(2000, 0.0, paid=True) == 1  # so are the paid 1000/s
+    assert limiter.admit(2000, 0.001, paid=True) is None  # refilled at 1000/s
+    assert limiter.admit(31, 0.001) == 1  # paid sends never refill the free bucket
+
+
+def test_paid_broadcasts_do_not_spend_the_free_bucket():
+    limiter = RateLimiter(RateLimits(global_per_second=30, paid_per_second=1000, burst=1))
+    assert all(limiter.admit(chat, 0.0, paid=True) is None for chat in range(500))
+    assert all(limiter.admit(chat, 0.0) is None for chat in range(1000, 1030))
+
+
+def test_a_paid_broadcast_still_keeps_its_chats_limit():
+    limiter = RateLimiter(RateLimits(per_chat_per_second=1, burst=2))
+    assert limiter.admit(7, 0.0, paid=True) is None
+    assert limiter.admit(7, 0.0) is None
+    assert limiter.admit(7, 0.0, paid=True) == 1
+    assert limiter.admit(7, 1.0, paid=True) is None
+
+
+def test_the_paid_pace_is_configurable():
+    limiter = RateLimiter(RateLimits(paid_per_second=10, burst=1))
+    assert all(limiter.admit(chat, 0.0, paid=True) is None for chat in range(10))
+    assert limiter.admit(10, 0.0, paid=True) == 1
+    assert limiter.admit(10, 0.1, paid=True) is None
+
+
 def test_faults_hit_the_next_matching_calls_only():
     plan = FaultPlan()
     plan.add_fault("sendMessage", 502, count=2)

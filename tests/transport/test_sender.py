@@ -213,3 +213,64 @@ def test_a_fault_for_one_chat_leaves_other_chats_alone(emulator, sender_and_slee
     assert sender.perform(SendText(other, "served")).ok
     assert not sender.perform(SendText(CHAT, "held")).ok
     assert sender.perform(SendText(CHAT, "now")).ok and sleeps == []
+
+
+def test_with_paid_broadcast_a_reminder_is_paid_and_a_reply_is_not(emulator):
+    from wordbot.metrics import Metrics
+
+    saved = apihelper.API_URL, apihelper.FILE_URL
+    try:
+        emulator.private_chat(user_id=CHAT)
+        metrics = Metrics()
+        sender = Sender(make_bot(TEST_TOKEN, emulator.url), metrics=metrics, paid_broadcast=True)
+        keyboard = ((Button("Good", "tr:good:AAAAAAAA"),),)
+        assert sender.perform(SendText(CHAT, "Time to review", keyboard, broadcast=True)).ok
+        assert sender.perform(SendText(CHAT, "a reply")).ok
+        messages = emulator.chat(CHAT).bot_messages()
+        assert [(m.text, m.paid_broadcast) for m in messages] == [
+            ("Time to review", True),
+            ("a reply", False),
+        ]
+        reminder, reply = emulator.calls_to("sendMessage")
+        assert reminder.params["allow_paid_broadcast"] in (True, "True", "true")
+        assert "allow_paid_broadcast" not in reply.params
+        assert metrics.paid_broadcasts._value.get() == 1
+    finally:
+        apihelper.API_URL, apihelper.FILE_URL = saved
+
+
+def test_without_paid_broadcast_a_reminder_is_an_ordinary_send(emulator, sender_and_sleeps):
+    sender, _ = sender_and_sleeps
+    assert sender.perform(SendText(CHAT, "Time to review", broadcast=True)).ok
+    (call,) = emulator.calls_to("sendMessage")
+    assert "allow_paid_broadcast" not in call.params
+    assert emulator.chat(CHAT).bot_messages()[0].paid_broadcast is False
+    assert emulator.count_paid_broadcasts == 0
+
+
+def test_a_paid_wave_goes_past_the_free_limit_without_429_and_replies_stay_free(emulator):
+    """Reminders on the paid bucket, replies on the free one, both under Telegram's limits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wordbot.transport.pacing import Pacer
+
+    saved = apihelper.API_URL, apihelper.FILE_URL
+    try:
+        reminded, replied = range(20_000, 20_300), range(30_000, 30_020)
+        for user in [*reminded, *replied]:
+            emulator.private_chat(user_id=user)
+        emulator.enforce_rate_limits(global_per_second=30, per_chat_per_second=1, burst=5)
+        pacer = Pacer(25, 1, 4, broadcast_per_second=1000)
+        sender = Sender(make_bot(TEST_TOKEN, emulator.url), pacer=pacer, paid_broadcast=True)
+        effects = [SendText(u, "Time to review!", broadcast=True) for u in reminded]
+        effects[::15] = [SendText(u, "a reply") for u in replied]  # replies amid the wave
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            results = list(pool.map(sender.perform, effects))
+        assert all(result.ok for result in results)
+        assert emulator.count_429 == 0
+        for effect in effects:
+            (message,) = emulator.chat(effect.chat_id).bot_messages()
+            assert message.paid_broadcast is effect.broadcast
+        assert emulator.count_paid_broadcasts == 280
+    finally:
+        apihelper.API_URL, apihelper.FILE_URL = saved

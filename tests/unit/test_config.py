@@ -35,6 +35,8 @@ SPEC_DEFAULTS = {
     "actors.idle_seconds": 300,
     "actors.max_live": 2000,
     "admin.ids": (),
+    "telegram.paid_broadcast": False,
+    "telegram.paid_broadcast_per_second": 1000,
 }
 
 
@@ -145,6 +147,29 @@ def test_env_override_wins_over_file(tmp_path):
 )
 def test_environment_variable_sets_its_key(variable, text, dotted, expected):
     assert _value(load_settings(environ={variable: text}), dotted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("true", True), ("TRUE", True), ("yes", True), ("1", True), ("on", True)]
+    + [("false", False), ("No", False), ("0", False), (" off ", False)],
+)
+def test_paid_broadcast_switch_from_the_environment(text, expected):
+    settings = load_settings(environ={"WORDBOT_TELEGRAM_PAID_BROADCAST": text})
+    assert settings.telegram.paid_broadcast is expected
+
+
+def test_paid_broadcast_from_toml_sets_the_reminder_pace(tmp_path):
+    path = _write(tmp_path, "[telegram]\npaid_broadcast = true\npaid_broadcast_per_second = 500\n")
+    telegram = load_settings(path, environ={}).telegram
+    assert (telegram.paid_broadcast, telegram.paid_broadcast_per_second) == (True, 500.0)
+    assert telegram.reminders_per_second == 500.0
+
+
+def test_reminders_keep_the_global_pace_while_paid_broadcast_is_off():
+    telegram = load_settings(environ={"WORDBOT_TELEGRAM_PAID_BROADCAST_PER_SECOND": "900"}).telegram
+    assert telegram.paid_broadcast is False
+    assert telegram.reminders_per_second == telegram.max_messages_per_second == 25.0
 
 
 def test_shortcut_env_vars_override_the_file(tmp_path):
@@ -288,6 +313,51 @@ def _error(toml: str | None, environ: dict[str, str], tmp_path: Path) -> str:
         pytest.param('[admin]\nids = "1,2"\n', {}, "admin.ids", id="ids_string_in_toml"),
         pytest.param('[admin]\nids = [1, "2"]\n', {}, "admin.ids", id="ids_mixed_list"),
         pytest.param(None, {"WORDBOT_ADMIN_IDS": "1,x"}, "admin.ids", id="ids_env_non_integer"),
+        pytest.param(
+            '[telegram]\npaid_broadcast = "yes"\n',
+            {},
+            "telegram.paid_broadcast",
+            id="paid_broadcast_string_in_toml",
+        ),
+        pytest.param(
+            "[telegram]\npaid_broadcast = 1\n", {}, "telegram.paid_broadcast", id="paid_int"
+        ),
+        pytest.param(
+            None,
+            {"WORDBOT_TELEGRAM_PAID_BROADCAST": "maybe"},
+            "telegram.paid_broadcast",
+            id="paid_broadcast_env_word",
+        ),
+        pytest.param(
+            None,
+            {"WORDBOT_TELEGRAM_PAID_BROADCAST": ""},
+            "telegram.paid_broadcast",
+            id="paid_broadcast_env_empty",
+        ),
+        pytest.param(
+            "[telegram]\npaid_broadcast_per_second = 0\n",
+            {},
+            "telegram.paid_broadcast_per_second",
+            id="paid_rate_zero",
+        ),
+        pytest.param(
+            None,
+            {"WORDBOT_TELEGRAM_PAID_BROADCAST_PER_SECOND": "-5"},
+            "telegram.paid_broadcast_per_second",
+            id="paid_rate_negative",
+        ),
+        pytest.param(
+            None,
+            {"WORDBOT_TELEGRAM_PAID_BROADCAST_PER_SECOND": "nan-ish"},
+            "telegram.paid_broadcast_per_second",
+            id="paid_rate_not_a_number",
+        ),
+        pytest.param(
+            '[telegram]\npaid_broadcast_per_second = "1000"\n',
+            {},
+            "telegram.paid_broadcast_per_second",
+            id="paid_rate_string_in_toml",
+        ),
     ],
 )
 def test_invalid_value_names_its_key_in_one_line(toml, environ, dotted, tmp_path):

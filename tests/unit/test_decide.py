@@ -353,6 +353,43 @@ def test_the_ninth_missed_reminder_pauses_and_says_so_once():
     assert decide_reminder(paused, FACTS, RULES, moment()).owed == ()
 
 
+def test_a_reminders_opening_prompt_is_a_broadcast():
+    t = decide_reminder(Snapshot(DUE_LEARNER), FACTS, RULES, moment())
+    (fresh,) = [w.session for w in t.writes if isinstance(w, SaveTraining)]
+    assert owed_training_prompt(fresh, CARDS[1]).message.broadcast is True
+
+
+def test_the_pause_notice_of_a_reminder_is_a_broadcast():
+    missing = replace(DUE_LEARNER, missed_reminders=8)
+    (notice,) = decide_reminder(Snapshot(missing), FACTS, RULES, moment()).owed
+    assert notice.broadcast is True
+
+
+def test_the_prompt_after_a_grade_on_a_reminder_is_a_reply():
+    opening = session(
+        kind=SessionKind.REMINDER, last_activity_at=NOW - timedelta(minutes=5), reviewed_count=0
+    )
+    assert opening.opens_with_reminder
+    snapshot = Snapshot(learner(), opening, None, CARDS)
+    t = decide_grade(snapshot, press("tr:good:cur"), callback("tr", "good", "cur"), moment())
+    (advanced,) = [w.session for w in t.writes if isinstance(w, SaveTraining)]
+    assert owed_training_prompt(advanced, CARDS[2]).message.broadcast is False
+
+
+def test_a_reminder_session_resumed_by_review_is_a_reply():
+    opening = session(kind=SessionKind.OVERDUE, last_activity_at=NOW - timedelta(minutes=5))
+    snapshot = Snapshot(learner(), opening, None, CARDS)
+    t = decide_start_or_resume(snapshot, SessionKind.REVIEW, [], moment())
+    (resumed,) = [w.session for w in t.writes if isinstance(w, SaveTraining)]
+    assert owed_training_prompt(resumed, CARDS[1]).message.broadcast is False
+
+
+@pytest.mark.parametrize("kind", [SessionKind.REVIEW, SessionKind.GETPAIR])
+def test_a_session_the_user_started_never_sends_a_broadcast(kind):
+    started = session(kind=kind, current_message_id=None, last_activity_at=NOW, created_at=NOW)
+    assert owed_training_prompt(started, CARDS[1]).message.broadcast is False
+
+
 def test_any_activity_resumes_paused_reminders():
     paused = learner(reminders_paused=True, missed_reminders=9)
     (write,) = decide_user_active(Snapshot(paused), RULES, moment()).writes

@@ -16,6 +16,20 @@ PostgreSQL database at `--database-url`, which must be one of its own: its table
   `--warmup-seconds` excluded from the steady rate); messages per second and 429s.
 
 Targets: B3a ≤ 60 s, RSS ≤ 400 MB, threads ≤ actors.max_live + 50; B3b 24–25 messages/s, no 429.
+
+    python -m wordbot.benchmarks.b3_wave --paid [--users 100000] [--paid-rate 1000] [--presses 20]
+
+* B3-paid (`--paid`, instead of B3a and B3b): a fresh process with `telegram.paid_broadcast` on
+  (`--paid-rate` a second) and the global pace at 25/s, against the emulator enforcing
+  Telegram's limits (30/s free, 1000/s paid, per chat). Seconds from spawning the process
+  until every learner's reminder prompt reached the emulator, the pace, 429s, how many
+  reminders were paid broadcasts, the bot's CPU and the emulator's: the emulator runs in this
+  process, so this process's CPU (its server threads, a light subscriber) over the run, and
+  its share of one core, shows whether the emulator is the bottleneck. Meanwhile `--presses`
+  learners, spread over the wave, press "Good" on their reminder: the reply (the next prompt)
+  must not be a paid broadcast, and its latency shows whether replies wait behind the wave.
+
+Targets: B3-paid ≤ 150 s, no 429, every reminder paid, no reply paid.
 """
 
 from __future__ import annotations
@@ -23,7 +37,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -45,6 +61,9 @@ TARGET_WAVE_SECONDS = 60.0
 TARGET_RSS_MB = 400
 TARGET_EXTRA_THREADS = 50
 TARGET_RATE = (24.0, 25.0)
+TARGET_PAID_SECONDS = 150.0
+PAID_RATE = 1000
+REPLY_WAIT_SECONDS = 60.0
 MAX_LIVE = 2000
 PACED_RATE = 25
 SAMPLE_SECONDS = 0.05
@@ -60,6 +79,7 @@ class _Reminders:
         self._lock = threading.Lock()
         self.arrivals: list[float] = []
         self.messages = 0
+        self.paid = 0  # reminder prompts sent as paid broadcasts
         self.all_in = threading.Event()
         self.unsubscribe = emulator.subscribe(self._on_message)
 
@@ -78,6 +98,7 @@ class _Reminders:
                 return
             self._chats.add(message.chat_id)
             self.arrivals.append(now)
+            self.paid += message.paid_broadcast
             if len(self._chats) >= self._expected:
                 self.all_in.set()
 
@@ -95,6 +116,7 @@ class _Peaks:
         self._thread.start()
 
     def stop(self) -> None:
+        """Once the reminders that came are pressed and their replies in (or waited out)."""
         self._stopped.set()
         self._thread.join(timeout=5)
 
@@ -232,6 +254,181 @@ def measure_paced(
     }
 
 
+def _is_prompt(message) -> bool:
+    return message.event == "sent" and message.find_button("Good") is not None
+
+
+class _Replies:
+    """A few learners press "Good" on their reminder as it arrives, one at a time on a thread
+    of their own; each reply (the next prompt) is timed from the press and checked unpaid."""
+
+    def __init__(self, emulator: BotApiEmulator, chat_ids: list[int]) -> None:
+        self._emulator = emulator
+        self._targets = set(chat_ids)
+        self._reminders: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._pressed: dict[int, tuple[float, threading.Event, list]] = {}
+        self.latencies_ms: list[float] = []
+        self.paid = 0
+        self.missing = 0
+        self._stopped = threading.Event()
+        self.unsubscribe = emulator.subscribe(self._on_message)
+        self._thread = threading.Thread(target=self._press_all, name="presses", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=REPLY_WAIT_SECONDS + 5)
+
+    def _on_message(self, message) -> None:
+        if message.chat_id not in self._targets or not _is_prompt(message):
+            return
+        with self._lock:
+            pressed = self._pressed.get(message.chat_id)
+            if pressed is None:
+                self._pressed[message.chat_id] = (0.0, threading.Event(), [])
+                self._reminders.put(message)
+            elif not pressed[1].is_set() and pressed[0] > 0:
+                pressed[2].append((time.perf_counter(), message.paid_broadcast))
+                pressed[1].set()
+
+    def _press_all(self) -> None:
+        while True:
+            try:
+                reminder = self._reminders.get(timeout=0.1)
+            except queue.Empty:
+                if self._stopped.is_set():
+                    return  # every reminder that came was pressed
+                continue
+            replied = threading.Event()
+            seen: list = []
+            with self._lock:
+                pressed_at = time.perf_counter()
+                self._pressed[reminder.chat_id] = (pressed_at, replied, seen)
+            self._emulator.chat(reminder.chat_id).press(reminder, "Good")
+            if not replied.wait(REPLY_WAIT_SECONDS):
+                self.missing += 1
+                continue
+            arrived, paid = seen[0]
+            self.latencies_ms.append((arrived - pressed_at) * 1000)
+            self.paid += paid
+
+    def figures(self) -> dict:
+        timings = sorted(self.latencies_ms)
+        return {
+            "presses": len(timings) + self.missing,
+            "replies": len(timings),
+            "paid": self.paid,
+            "median_ms": round(statistics.median(timings), 1) if timings else None,
+            "max_ms": round(timings[-1], 1) if timings else None,
+        }
+
+
+def _busiest_second(arrivals: list[float]) -> int:
+    """The most arrivals in any one-second window."""
+    most, start = 0, 0
+    for end, moment in enumerate(arrivals):
+        while arrivals[start] <= moment - 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+def measure_paid(
+    run_folder: Path, database: dict, users: int, cap_seconds: float, paid_rate: int, presses: int
+) -> dict:
+    """B3-paid: paid broadcast on, Telegram's limits enforced; until every learner has a prompt."""
+    with BotApiEmulator(token=TOKEN, record_calls=False) as emulator:
+        emulator.enforce_rate_limits()
+        open_private_chats(emulator, range(1, users + 1))
+        reminders = _Reminders(emulator, users)
+        step = max(1, users // presses) if presses else 0
+        pressing = list(range(step, users + 1, step))[:presses] if presses else []
+        replies = _Replies(emulator, pressing)
+        env = bot_environment(
+            emulator.url,
+            run_folder / "unused.db",
+            WORDBOT_TELEGRAM_MAX_MESSAGES_PER_SECOND=str(PACED_RATE),
+            WORDBOT_TELEGRAM_PER_CHAT_PER_SECOND="1",
+            WORDBOT_TELEGRAM_PAID_BROADCAST="true",
+            WORDBOT_TELEGRAM_PAID_BROADCAST_PER_SECOND=str(paid_rate),
+            WORDBOT_ACTORS_MAX_LIVE=str(MAX_LIVE),
+            **database,
+        )
+        cpu_before = time.process_time()
+        spawned = time.perf_counter()
+        process = start_bot(env, run_folder)
+        peaks = _Peaks(process.pid)
+        try:
+            finished = reminders.all_in.wait(cap_seconds)
+            elapsed = time.perf_counter() - spawned
+            emulator_cpu = time.process_time() - cpu_before
+        finally:
+            replies.stop()
+            peaks.stop()
+            stop_bot(process)
+            reminders.unsubscribe()
+            replies.unsubscribe()
+        count_429 = emulator.count_429
+        count_paid = emulator.count_paid_broadcasts
+    arrivals = reminders.arrivals
+    first = arrivals[0] - spawned if arrivals else None
+    sending = (arrivals[-1] - arrivals[0]) if len(arrivals) > 1 else 0.0
+    rate = (len(arrivals) - 1) / sending if sending > 0 else 0.0
+    figures = {
+        "paid_broadcast_per_second": paid_rate,
+        "finished": finished,
+        "reminded": len(arrivals),
+        "reminders_paid": reminders.paid,
+        "paid_broadcasts": count_paid,
+        "seconds": round(elapsed, 2) if finished else None,
+        "first_reminder_seconds": None if first is None else round(first, 2),
+        "reminders_per_second": round(rate, 1),
+        "busiest_second": _busiest_second(arrivals),
+        "count_429": count_429,
+        "bot_cpu_seconds": round(peaks.cpu_seconds, 1),
+        "bot_cpu_share": round(peaks.cpu_seconds / elapsed, 2) if elapsed else None,
+        "emulator_cpu_seconds": round(emulator_cpu, 1),
+        "emulator_cpu_share": round(emulator_cpu / elapsed, 2) if elapsed else None,
+        "peak_rss_mb": round(peaks.hwm_kb / 1024, 1),
+        "peak_threads": peaks.threads,
+        "replies": replies.figures(),
+    }
+    if not finished:
+        figures["capped_at_seconds"] = cap_seconds
+        figures["projected_seconds"] = round((first or 0) + users / rate, 1) if rate > 0 else None
+    return figures
+
+
+def run_paid(args: argparse.Namespace, folder: Path) -> dict:
+    databases = _Databases(folder, args.users, args.cards, args.database_url)
+    paid = measure_paid(
+        folder, databases.fresh("paid"), args.users, args.cap, args.paid_rate, args.presses
+    )
+    replies = paid["replies"]
+    return {
+        "benchmark": "B3-paid reminder wave with paid broadcasts",
+        "date": datetime.now(UTC).date().isoformat(),
+        "backend": "postgresql" if args.database_url else "sqlite",
+        "users": args.users,
+        "cards_per_user": args.cards,
+        "seed_seconds": round(databases.seed_seconds, 1),
+        "paid": paid,
+        "targets": {
+            "paid_seconds": TARGET_PAID_SECONDS,
+            "count_429": 0,
+            "reminders_paid": args.users,
+            "replies_paid": 0,
+        },
+        "met": {
+            "paid_seconds": bool(paid["finished"] and paid["seconds"] <= TARGET_PAID_SECONDS),
+            "count_429": paid["count_429"] == 0,
+            "reminders_paid": paid["reminders_paid"] == args.users,
+            "replies_paid": replies["paid"] == 0 and replies["replies"] == replies["presses"],
+        },
+    }
+
+
 def run(args: argparse.Namespace, folder: Path) -> dict:
     databases = _Databases(folder, args.users, args.cards, args.database_url)
     wave = measure_wave(folder, databases.fresh("wave"), args.users, args.cap)
@@ -273,9 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup-seconds", type=float, default=5.0)
     parser.add_argument("--cap-seconds", dest="cap", type=float, default=600.0)
     parser.add_argument("--database-url", default=None, help="PostgreSQL (default: SQLite)")
+    parser.add_argument("--paid", action="store_true", help="B3-paid instead of B3a and B3b")
+    parser.add_argument("--paid-rate", type=int, default=PAID_RATE)
+    parser.add_argument("--presses", type=int, default=20, help="B3-paid: replies timed")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        figures = run(args, Path(folder))
+        figures = run_paid(args, Path(folder)) if args.paid else run(args, Path(folder))
     json.dump(figures, sys.stdout, indent=2)
     print()
     return 0

@@ -111,7 +111,13 @@ def decide_reminder(
         return merge(
             paused,
             Transition(
-                owed=(SendText(learner.chat_id, texts.reminders_paused(lang=snapshot.lang)),)
+                owed=(
+                    SendText(
+                        learner.chat_id,
+                        texts.reminders_paused(lang=snapshot.lang),
+                        broadcast=True,
+                    ),
+                )
             ),
         )
     if facts.due == 0 and facts.new == 0:

@@ -347,7 +347,8 @@ def owed_training_prompt(
     lang: str = "en",
     undo: UndoRecord | None = None,
 ) -> Prompt | None:
-    """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts.
+    """The prompt a session still owes (never sent, or resumed): the one life cycle of prompts;
+    a reminder's opening prompt is marked a broadcast, every later one is a reply.
     With the current card, the learner's scheduler and the time, each grade button shows the
     interval it would give ("Good · 3d", SPEC §12); right after a grade it carries that grade's
     "↩ Undo" (SPEC §13)."""
@@ -358,7 +359,12 @@ def owed_training_prompt(
     keyboard = prompt_keyboard(session, schedule, pair_id, config, now, lang=lang)
     if undo is not None and undo.next_token == session.current_token:
         keyboard = texts.with_undo(keyboard, undo.token, lang=lang)
-    message = SendText(session.chat_id, session.current_prompt_text, keyboard)
+    message = SendText(
+        session.chat_id,
+        session.current_prompt_text,
+        keyboard,
+        broadcast=session.opens_with_reminder,
+    )
     return Prompt(PromptTarget.TRAINING, session.current_token, message)
 
 

@@ -42,6 +42,16 @@ class TrainingSession:
     def is_expired(self, now: datetime) -> bool:
         return self.expires_at <= now
 
+    @property
+    def opens_with_reminder(self) -> bool:
+        """Its prompt is the one a reminder starts it with (SPEC §6.3): a reminder's session on
+        its first prompt, never graded, resumed or moved on. That message is a broadcast."""
+        return (
+            self.kind in (SessionKind.REMINDER, SessionKind.OVERDUE)
+            and self.reviewed_count == 0
+            and self.last_activity_at == self.created_at
+        )
+
 
 def advance(
     session: TrainingSession,

@@ -207,6 +207,11 @@ class BotApiEmulator:
         """How many calls were answered 429 (rate limits and injected)."""
         return self._state.count_429
 
+    @property
+    def count_paid_broadcasts(self) -> int:
+        """How many messages were sent with `allow_paid_broadcast` (each costs 0.1 Star)."""
+        return self._state.count_paid_broadcasts
+
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -295,14 +300,18 @@ class BotApiEmulator:
         per_chat_per_minute: int = 20,
         per_chat_per_second: float = 1,
         burst: int = 5,
+        paid_per_second: float = 1000,
     ) -> None:
-        """Answer 429 + retry_after like Telegram's flood control; see `limits.RateLimiter`."""
+        """Answer 429 + retry_after like Telegram's flood control; see `limits.RateLimiter`.
+        Messages sent with `allow_paid_broadcast` count against `paid_per_second` instead of
+        `global_per_second`; every message counts against its chat's limits."""
         self._limiter = RateLimiter(
             RateLimits(
                 global_per_second=global_per_second,
                 per_chat_per_second=per_chat_per_second,
                 burst=burst,
                 per_chat_per_minute=per_chat_per_minute,
+                paid_per_second=paid_per_second,
             )
         )
 

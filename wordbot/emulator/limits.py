@@ -2,9 +2,12 @@
 
 Telegram documents: about 30 messages per second overall, no more than about one
 message per second in one chat (short bursts tolerated), and at most 20 messages per
-minute in a group. `RateLimiter` models exactly that:
+minute in a group. A message sent with `allow_paid_broadcast` ignores the 30/s limit and may
+go at up to 1000 per second (for 0.1 Star each). `RateLimiter` models exactly that:
 
 * a global bucket holding `global_per_second` tokens, refilled at `global_per_second`/s;
+* a paid broadcast bucket holding `paid_per_second` tokens, refilled at `paid_per_second`/s,
+  which paid broadcasts take from instead of the global one;
 * a bucket per chat holding `burst` tokens, refilled at `per_chat_per_second`/s;
 * for groups (negative chat ids) also a sliding 60-second window of `per_chat_per_minute`.
 
@@ -30,6 +33,7 @@ class RateLimits:
     per_chat_per_second: float = 1.0
     burst: int = 5
     per_chat_per_minute: int = 20
+    paid_per_second: float = 1000.0
 
 
 @dataclass(slots=True)
@@ -55,27 +59,30 @@ class RateLimiter:
         self.limits = limits
         self._lock = threading.Lock()
         self._global: _Bucket | None = None
+        self._paid: _Bucket | None = None
         self._chats: dict[int, _Bucket] = {}
         self._group_windows: dict[int, deque[float]] = {}
 
-    def admit(self, chat_id: int, now: float) -> int | None:
-        """Take a token for one message to `chat_id`; None when admitted, else retry_after."""
+    def admit(self, chat_id: int, now: float, *, paid: bool = False) -> int | None:
+        """Take a token for one message to `chat_id` (`paid`: a paid broadcast); None when
+        admitted, else retry_after."""
         limits = self.limits
         with self._lock:
-            if self._global is None:
-                self._global = _Bucket(
-                    limits.global_per_second,
-                    limits.global_per_second,
-                    limits.global_per_second,
-                    now,
-                )
+            if paid:
+                if self._paid is None:
+                    self._paid = _full_bucket(limits.paid_per_second, now)
+                overall = self._paid
+            else:
+                if self._global is None:
+                    self._global = _full_bucket(limits.global_per_second, now)
+                overall = self._global
             chat = self._chats.get(chat_id)
             if chat is None:
                 chat = _Bucket(float(limits.burst), limits.per_chat_per_second, limits.burst, now)
                 self._chats[chat_id] = chat
-            self._global.refill(now)
+            overall.refill(now)
             chat.refill(now)
-            waits = [self._global.wait_seconds(), chat.wait_seconds()]
+            waits = [overall.wait_seconds(), chat.wait_seconds()]
             window = None
             if chat_id < 0:
                 window = self._group_windows.setdefault(chat_id, deque())
@@ -86,8 +93,13 @@ class RateLimiter:
             wait = max(waits)
             if wait > 0:
                 return max(1, math.ceil(wait))
-            self._global.tokens -= 1.0
+            overall.tokens -= 1.0
             chat.tokens -= 1.0
             if window is not None:
                 window.append(now)
             return None
+
+
+def _full_bucket(per_second: float, now: float) -> _Bucket:
+    """A second's worth of messages at once, refilled at `per_second`."""
+    return _Bucket(per_second, per_second, per_second, now)

@@ -157,11 +157,11 @@ class BotApi:
         if state.wait_until(lambda: state.closed or state.outage, seconds):
             raise ConnectionDropped()
 
-    def _admit(self, chat_id: int) -> None:
+    def _admit(self, chat_id: int, paid: bool = False) -> None:
         limiter = self._limiter()
         if limiter is None:
             return
-        retry_after = limiter.admit(chat_id, self.state.clock())
+        retry_after = limiter.admit(chat_id, self.state.clock(), paid=paid)
         if retry_after is not None:
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
@@ -253,6 +253,8 @@ class BotApi:
         return {"reply_to_message": target.to_api(chat.chat)}
 
     def _new_bot_message(self, chat: ChatRecord, **content: Any) -> MessageRecord:
+        if content.get("paid_broadcast"):
+            self.state.count_paid_broadcasts += 1
         record = MessageRecord(
             chat_id=chat.chat_id,
             message_id=chat.new_message_id(),
@@ -315,7 +317,8 @@ class BotApi:
             markup = self._inline_markup(params)
             extra = self._reply_extra(chat, params)
             self._check_not_blocked(chat)
-            self._admit(chat.chat_id)
+            paid = bool_param(params, "allow_paid_broadcast")
+            self._admit(chat.chat_id, paid)
             record = self._new_bot_message(
                 chat,
                 text=formatted.text,
@@ -323,6 +326,7 @@ class BotApi:
                 entities=formatted.entities,
                 reply_markup=markup,
                 extra=extra,
+                paid_broadcast=paid,
             )
             event = state.record_bot_event(record, "sent")
             return record.to_api(chat.chat), [event]
@@ -450,7 +454,8 @@ class BotApi:
             extra = self._reply_extra(chat, params)
             upload, stored = self._upload_or_stored(params, files, "document")
             self._check_not_blocked(chat)
-            self._admit(chat.chat_id)
+            paid = bool_param(params, "allow_paid_broadcast")
+            self._admit(chat.chat_id, paid)
             if upload is not None:
                 stored = state.store_file(upload.data, upload.file_name, _mime_type(upload))
             assert stored is not None
@@ -462,6 +467,7 @@ class BotApi:
                 caption_entities=caption.entities if caption.text else (),
                 reply_markup=markup,
                 extra=extra,
+                paid_broadcast=paid,
             )
             event = state.record_bot_event(record, "sent")
             return record.to_api(chat.chat), [event]
@@ -492,7 +498,8 @@ class BotApi:
             ) > MAX_PHOTO_ASPECT_RATIO * min(width, height):
                 raise bad_request("PHOTO_INVALID_DIMENSIONS")
             self._check_not_blocked(chat)
-            self._admit(chat.chat_id)
+            paid = bool_param(params, "allow_paid_broadcast")
+            self._admit(chat.chat_id, paid)
             if upload is not None:
                 stored = state.store_file(data, upload.file_name, _mime_type(upload), "photos")
             assert stored is not None
@@ -504,6 +511,7 @@ class BotApi:
                 caption_entities=caption.entities if caption.text else (),
                 reply_markup=markup,
                 extra=extra,
+                paid_broadcast=paid,
             )
             event = state.record_bot_event(record, "sent")
             return record.to_api(chat.chat), [event]

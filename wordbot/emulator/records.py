@@ -24,6 +24,7 @@ class BotMessage:
     caption, "" when none); `photo` is the API `PhotoSize` array of a photo message; `html` is what the bot sent before parsing. `buttons` are the rows of the
     current inline keyboard, empty when there is none. `seq` orders every change the emulator
     saw (user actions included), so it can be passed as `since=` to the waiting helpers.
+    `paid_broadcast` tells whether it was sent with `allow_paid_broadcast`.
     """
 
     chat_id: int
@@ -39,6 +40,7 @@ class BotMessage:
     seq: int
     event: str
     photo: tuple[dict[str, Any], ...] | None = None
+    paid_broadcast: bool = False  # sent with allow_paid_broadcast (Telegram's paid limit)
 
     @property
     def largest_photo(self) -> dict[str, Any] | None:

@@ -57,6 +57,7 @@ class MessageRecord:
     edit_count: int = 0
     edit_date: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    paid_broadcast: bool = False  # sent with allow_paid_broadcast
 
     def to_api(self, chat: dict[str, Any]) -> dict[str, Any]:
         """The Bot API `Message` object."""
@@ -108,6 +109,7 @@ class MessageRecord:
             seq=seq,
             event=event,
             photo=tuple(dict(size) for size in self.photo) if self.photo is not None else None,
+            paid_broadcast=self.paid_broadcast,
         )
 
 
@@ -229,6 +231,7 @@ class EmulatorState:
         self.allowed_updates: list[str] | None = None
         self.seq = 0
         self.count_429 = 0
+        self.count_paid_broadcasts = 0  # messages sent with allow_paid_broadcast
         self.closed = False
         self.outage = False
         self._poll_generation = 0

@@ -4,6 +4,12 @@ Each caller waits in its own thread for its own slot, so a chat held back by its
 delays other chats (no head-of-line blocking). Both limits use the generic cell rate algorithm:
 a "theoretical arrival time" per bucket, moved on by one interval per message, with a burst
 tolerance of (burst − 1) intervals.
+
+Broadcasts (reminders, which the bot sends on its own) never delay replies. With paid
+broadcasts on they have a global bucket of their own (Telegram's paid limit is separate from
+its free ~30/s). Otherwise they share the global bucket with replies but never reserve a slot
+ahead: one broadcast at a time waits for a slot free at that moment, so a reply that comes
+meanwhile takes the next slot, and a backlog of broadcasts queues behind the replies.
 """
 
 from __future__ import annotations
@@ -37,20 +43,37 @@ class RateBucket:
         """True when the bucket is full again, i.e. it can be forgotten."""
         return self._arrival <= now
 
+    def free_at(self) -> float:
+        """The earliest moment a message may go without reserving ahead."""
+        return self._arrival - self._tolerance
+
+
+def _global_bucket(rate: float) -> RateBucket:
+    # A fifth of a second's worth at once: replies stay instant, any 1 s window stays
+    # below rate + rate/5 (25/s configured → at most 29 in a second, Telegram allows 30).
+    return RateBucket(rate, max(1, int(rate / 5)))
+
 
 class Pacer:
+    """`broadcast_per_second`: the global pace of broadcasts on a bucket of their own (paid
+    broadcasts); None: they share the global bucket, after replies."""
+
     def __init__(
         self,
         global_per_second: float,
         per_chat_per_second: float,
         per_chat_burst: int,
         *,
+        broadcast_per_second: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        # A fifth of a second's worth at once: replies stay instant, any 1 s window stays
-        # below rate + rate/5 (25/s configured → at most 29 in a second, Telegram allows 30).
-        self._global = RateBucket(global_per_second, max(1, int(global_per_second / 5)))
+        self._global = _global_bucket(global_per_second)
+        self._broadcasts = (
+            None if broadcast_per_second is None else _global_bucket(broadcast_per_second)
+        )
+        # one broadcast at a time waits for a free slot of the shared bucket
+        self._broadcast_turn = threading.Lock()
         self._chat_rate = per_chat_per_second
         self._chat_burst = per_chat_burst
         self._chats: dict[int, RateBucket] = {}
@@ -59,7 +82,7 @@ class Pacer:
         self._lock = threading.Lock()
         self._calls = 0
 
-    def wait_turn(self, chat_id: int | None) -> None:
+    def wait_turn(self, chat_id: int | None, *, broadcast: bool = False) -> None:
         """Block the calling thread until this chat, then the bot as a whole, may send."""
         if chat_id is not None:
             with self._lock:
@@ -70,9 +93,30 @@ class Pacer:
                 send_at = bucket.reserve(now)
                 self._prune(now)
             self._wait_until(send_at)
+        if not broadcast:
+            self._wait_reserved(self._global)
+        elif self._broadcasts is not None:
+            self._wait_reserved(self._broadcasts)
+        else:
+            self._wait_for_a_free_slot()
+
+    def _wait_reserved(self, bucket: RateBucket) -> None:
         with self._lock:
-            send_at = self._global.reserve(self._clock())
+            send_at = bucket.reserve(self._clock())
         self._wait_until(send_at)
+
+    def _wait_for_a_free_slot(self) -> None:
+        """A broadcast on the shared bucket: only a slot free now, re-checked after each wait,
+        because a reply may have taken the one it waited for."""
+        with self._broadcast_turn:
+            while True:
+                with self._lock:
+                    now = self._clock()
+                    free_at = self._global.free_at()
+                    if free_at <= now:
+                        self._global.reserve(now)
+                        return
+                self._sleep(free_at - now)
 
     def live_chats(self) -> int:
         with self._lock:

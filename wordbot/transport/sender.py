@@ -53,7 +53,11 @@ CONCURRENT_CALLS = 16  # threads for effects performed alongside their actor's o
 class Sender:
     """Performs effects in the calling thread (`perform`) or alongside it on a few workers
     (`perform_soon`, in the caller's thread when none is free), so a chat waiting on a retry
-    never blocks others."""
+    never blocks others.
+
+    A broadcast message (`SendText.broadcast`, a reminder) is paced as one (pacing.Pacer); with
+    `paid_broadcast` it goes with `allow_paid_broadcast` (Telegram's paid limit, 0.1 Star each).
+    Replies never carry it."""
 
     def __init__(
         self,
@@ -67,8 +71,10 @@ class Sender:
         download_timeout: tuple[float, float] = DOWNLOAD_TIMEOUT,
         metrics: Metrics | None = None,
         max_retry_after_seconds: float = MAX_RETRY_AFTER_SECONDS,
+        paid_broadcast: bool = False,
     ) -> None:
         self._bot = bot
+        self._paid_broadcast = paid_broadcast
         self._pacer = pacer
         self._retry_budget = retry_budget_seconds
         self._max_backoff = max_backoff_seconds
@@ -85,8 +91,9 @@ class Sender:
     def perform(self, effect: Effect) -> Delivery:
         """Carry out one effect; failures are logged and reported, never raised."""
         match effect:
-            case SendText(chat_id, text, keyboard):
+            case SendText(chat_id, text, keyboard, broadcast):
                 parts = split_message(text)
+                paid = True if broadcast and self._paid_broadcast else None
                 delivery = Delivery(ok=True)
                 for index, part in enumerate(parts):
                     last = index == len(parts) - 1
@@ -98,9 +105,13 @@ class Sender:
                             parse_mode="HTML",
                             reply_markup=_markup(keyboard) if last else None,
                             link_preview_options=None,
+                            allow_paid_broadcast=paid,
                         ),
                         chat_id,
+                        broadcast=broadcast,
                     )
+                    if paid and delivery.ok:
+                        self._metrics.paid_broadcasts.inc()
                 return delivery
             case EditPrompt(chat_id, message_id, text, keyboard):
                 return self._send(
@@ -170,9 +181,16 @@ class Sender:
             "download", lambda: self._files.download(url, max_bytes, self._download_timeout)
         ).result
 
-    def _send(self, method: str, call: Callable[[], Any], chat_id: int | None = None) -> Delivery:
+    def _send(
+        self,
+        method: str,
+        call: Callable[[], Any],
+        chat_id: int | None = None,
+        *,
+        broadcast: bool = False,
+    ) -> Delivery:
         """A paced call that shows up in a chat: a message, an edit, a document."""
-        outcome = self._call(method, call, paced_chat=chat_id)
+        outcome = self._call(method, call, paced_chat=chat_id, broadcast=broadcast)
         return Delivery(
             ok=outcome.ok,
             message_id=getattr(outcome.result, "message_id", None),
@@ -182,7 +200,12 @@ class Sender:
         )
 
     def _call(
-        self, method: str, call: Callable[[], Any], paced_chat: int | None = None
+        self,
+        method: str,
+        call: Callable[[], Any],
+        paced_chat: int | None = None,
+        *,
+        broadcast: bool = False,
     ) -> _Outcome:
         """SPEC §7.2: 429 waits `retry_after`; 5xx, timeouts and connection errors back off
         exponentially with jitter until about `retry_budget_seconds` were spent waiting; then
@@ -195,7 +218,7 @@ class Sender:
         while True:
             attempt += 1
             if self._pacer is not None and paced_chat is not None:
-                self._pacer.wait_turn(paced_chat)
+                self._pacer.wait_turn(paced_chat, broadcast=broadcast)
             try:
                 result = call()
                 self._metrics.bot_api_call(method, "ok")

@@ -45,6 +45,32 @@ def test_b2_grades_on_both_bots_and_reports_consistent_figures(capsys):
     )
 
 
+def test_b2_compares_fsrs_learners_with_sm2_learners(capsys):
+    argv = ["--users", "2", "--seconds", "1", "--warmup", "0.5", "--sm2-too"]
+    assert b2_throughput.main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    fsrs, sm2 = report["runs"]["sqlite"], report["runs"]["sqlite_sm2"]
+    assert fsrs["graded"] > 0 and sm2["graded"] > 0 and sm2["errors"] == 0
+    assert report["fsrs_cpu_ratio_to_sm2"] == pytest.approx(
+        fsrs["cpu_ms_per_graded"] / sm2["cpu_ms_per_graded"], rel=0.01
+    )
+
+
+@pytest.mark.parametrize("scheduler", ["fsrs", "sm2"])
+def test_b2_seeds_its_learners_on_the_scheduler_asked_for(tmp_path, scheduler):
+    from storage.database import close_database, database, open_database
+    from storage.models import User
+
+    url = f"sqlite:///{tmp_path / 'b2.db'}"
+    b2_throughput._seeded(url, 3, 5, scheduler=scheduler)
+    open_database(url)
+    try:
+        with database.connection_context():
+            assert [user.scheduler for user in User.select()] == [scheduler] * 3
+    finally:
+        close_database()
+
+
 @pytest.fixture
 def postgres_database(tmp_path):
     """A PostgreSQL database of its own (B2 empties the tables of the one it is given)."""

@@ -1,7 +1,7 @@
 """B2: throughput of concurrent users grading as fast as they can, pacing lifted (SPEC §9).
 
     python -m wordbot.benchmarks.b2_throughput [--users 200] [--seconds 20]
-        [--postgres-url postgresql://…]
+        [--postgres-url postgresql://…] [--sm2-too]
 
 N simulated users each press "Good" on their newest prompt the moment it reaches the emulator;
 when a /review session ends ("Well done …") the user starts the next one. Graded cards per
@@ -14,6 +14,10 @@ pyTelegramBotAPI comes (the targets' yardstick) and on WordBot's own transport (
 The bot process's CPU time (user + system, /proc/<pid>/stat) over the same window gives CPU
 ms per graded card, for WordBot and for both baselines; `cpu_ratio_to_same_transport` divides
 WordBot's by the baseline's on WordBot's own transport (the floor: no actors, no database).
+
+The seeded learners schedule with FSRS-6, as new learners do (SPEC §12). `--sm2-too` adds a
+SQLite run with the same learners on SM-2, side by side: `fsrs_cpu_ratio_to_sm2` is the FSRS
+run's CPU per grade over the SM-2 run's (issue 12: within 10 %).
 
 Targets: ≥ 400 graded/s on SQLite, ≥ 300/s on PostgreSQL, each ≥ 0.6 × the baseline; CPU per
 grade ≤ 1.15 × the same-transport baseline's (issue 18).
@@ -132,12 +136,12 @@ def _measure(
     }
 
 
-def _seeded(url: str, users: int, cards: int) -> None:
+def _seeded(url: str, users: int, cards: int, scheduler: str = "fsrs") -> None:
     seed(url, SeedPlan(users=users, cards=cards, reminder_due=False), datetime.now(UTC))
     open_database(url)
     try:
         with database.connection_context():
-            User.update(cards_per_session=SESSION_CARDS).execute()
+            User.update(cards_per_session=SESSION_CARDS, scheduler=scheduler).execute()
     finally:
         close_database()
 
@@ -173,6 +177,15 @@ def run(args: argparse.Namespace, folder: Path) -> dict:
     sqlite = folder / "wordbot.db"
     _seeded(f"sqlite:///{sqlite}", args.users, cards)
     report["runs"]["sqlite"] = _run_wordbot(f"sqlite:///{sqlite}", folder, args)
+    if args.sm2_too:
+        sm2 = folder / "sm2.db"
+        _seeded(f"sqlite:///{sm2}", args.users, cards, scheduler="sm2")
+        report["runs"]["sqlite_sm2"] = _run_wordbot(f"sqlite:///{sm2}", folder, args)
+        ratio = report["runs"]["sqlite"]["cpu_ms_per_graded"] / max(
+            report["runs"]["sqlite_sm2"]["cpu_ms_per_graded"], 1e-9
+        )
+        report["fsrs_cpu_ratio_to_sm2"] = round(ratio, 3)
+        report["target_fsrs_cpu_ratio_to_sm2"] = 1.1
     if args.postgres_url:
         empty_postgres(args.postgres_url)
         _seeded(args.postgres_url, args.users, cards)
@@ -200,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--sm2-too", action="store_true", help="also SQLite with SM-2 learners")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         report = run(args, Path(folder))

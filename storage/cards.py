@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from peewee import chunked
+
 from storage.models import WordPair
 from storage.prepared import Prepared, slot
 from wordbot.domain.srs import CardSchedule, CardState, FsrsMemory, FsrsState
 from wordbot.domain.training import Card
 
-__all__ = ["load_cards", "save_schedule"]
+__all__ = ["card_from_row", "load_cards", "load_cards_by_id", "save_schedule"]
+
+_BATCH = 400
 
 
 def load_cards(user_id: int, pair_ids: Sequence[int]) -> dict[int, Card]:
@@ -18,26 +22,37 @@ def load_cards(user_id: int, pair_ids: Sequence[int]) -> dict[int, Card]:
     if not pair_ids:
         return {}
     rows = WordPair.select().where((WordPair.user == user_id) & (WordPair.id.in_(list(pair_ids))))
-    return {
-        row.id: Card(
-            pair_id=row.id,
-            word1=row.word1,
-            word2=row.word2,
-            schedule=CardSchedule(
-                state=CardState(row.state),
-                due_at=row.due_at,
-                last_reviewed_at=row.last_reviewed_at,
-                interval_days=row.interval_days,
-                ease=row.ease,
-                step=row.step,
-                reps=row.reps,
-                lapses=row.lapses,
-                fsrs=_fsrs_memory(row),
-                suspended=row.suspended,
-            ),
-        )
-        for row in rows
-    }
+    return {row.id: card_from_row(row) for row in rows}
+
+
+def load_cards_by_id(pair_ids: Sequence[int]) -> dict[int, tuple[int, Card]]:
+    """Cards of any users by pair id, with their owner's user id (a wave's prompts, in bulk)."""
+    found: dict[int, tuple[int, Card]] = {}
+    for batch in chunked(list(dict.fromkeys(pair_ids)), _BATCH):
+        for row in WordPair.select().where(WordPair.id.in_(batch)):
+            found[row.id] = (row.user_id, card_from_row(row))
+    return found
+
+
+def card_from_row(row: WordPair) -> Card:
+    """A card from a word_pairs row (a model instance or any object with its columns)."""
+    return Card(
+        pair_id=row.id,
+        word1=row.word1,
+        word2=row.word2,
+        schedule=CardSchedule(
+            state=CardState(row.state),
+            due_at=row.due_at,
+            last_reviewed_at=row.last_reviewed_at,
+            interval_days=row.interval_days,
+            ease=row.ease,
+            step=row.step,
+            reps=row.reps,
+            lapses=row.lapses,
+            fsrs=_fsrs_memory(row),
+            suspended=row.suspended,
+        ),
+    )
 
 
 def _fsrs_memory(row: WordPair) -> FsrsMemory | None:

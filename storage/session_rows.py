@@ -4,14 +4,23 @@ the life cycle of their prompt (its message id recorded once it was sent)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from peewee import EXCLUDED, JSONField, Model
+from peewee import EXCLUDED, JSONField, Model, chunked
 
 from storage.prepared import Prepared, slot
 
-__all__ = ["delete_session_row", "record_prompt_message", "upsert_session_row"]
+__all__ = [
+    "delete_session_row",
+    "keys_condition",
+    "record_prompt_message",
+    "upsert_session_row",
+    "upsert_session_rows",
+]
+
+_ROWS_PER_STATEMENT = 200  # × ~13 columns: well under SQLite's bound-variable limit
 
 _KEPT_ON_UPDATE = {"chat_id", "user_id", "created_at"}
 _UPSERTS: dict[type[Model], Prepared] = {}
@@ -25,6 +34,21 @@ def upsert_session_row(model: type[Model], values: dict[Any, Any]) -> None:
     if upsert is None:
         upsert = _UPSERTS.setdefault(model, _prepared_upsert(model))
     upsert.execute(**{field.name: value for field, value in values.items()})
+
+
+def upsert_session_rows(model: type[Model], rows: list[dict[Any, Any]]) -> None:
+    """`upsert_session_row` for many rows, a few hundred per multi-row statement."""
+    if not rows:
+        return
+    updated = {
+        field: getattr(EXCLUDED, field.column_name)
+        for field in model._meta.sorted_fields
+        if field.name != "id" and field.name not in _KEPT_ON_UPDATE
+    }
+    for batch in chunked(rows, _ROWS_PER_STATEMENT):
+        model.insert_many(batch).on_conflict(
+            conflict_target=[model.chat_id, model.user_id], update=updated
+        ).execute()
 
 
 def record_prompt_message(
@@ -95,3 +119,12 @@ def _prepared_upsert(model: type[Model]) -> Prepared:
         )
 
     return Prepared(build)
+
+
+def keys_condition(model: type[Model], keys: Sequence[tuple[int, int]]):
+    """Rows of `model` (with chat_id and user_id columns) among the (chat_id, user_id) `keys`,
+    as the (chat_id, user_id) index finds them. Private chats only: each key's chat is its
+    user's, so the two IN lists select exactly the keys."""
+    chats = sorted({chat_id for chat_id, _ in keys})
+    users = sorted({user_id for _, user_id in keys})
+    return model.chat_id.in_(chats) & model.user_id.in_(users)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import fn
+from peewee import Case, fn
 
 from storage.models import User
 from wordbot.domain.fsrs_schedule import SchedulerKind, parse_parameters
@@ -22,9 +23,11 @@ __all__ = [
     "count_learners",
     "ensure_learner",
     "load_learner",
+    "load_learners",
     "due_for_reminder",
     "store_fitted_parameters",
     "update_learner",
+    "update_learners",
 ]
 
 log = logging.getLogger(__name__)
@@ -97,6 +100,18 @@ def load_learner(user_id: int) -> Learner | None:
     return None if row is None else _to_learner(row)
 
 
+def load_learners(user_ids: Sequence[int]) -> dict[int, Learner]:
+    """A page of learners by id, in one query; a row that cannot be read is left out, logged
+    (one broken learner never fails a reminder wave's page)."""
+    learners = {}
+    for row in User.select().where(User.id.in_(list(user_ids))):
+        try:
+            learners[row.id] = _to_learner(row)
+        except Exception:
+            log.exception("user %s: learner row unreadable; left out", row.id)
+    return learners
+
+
 def ensure_learner(
     user_id: int, chat_id: int, now: datetime, language: str | None = None
 ) -> Learner:
@@ -130,6 +145,27 @@ def update_learner(user_id: int, now: datetime, **changes) -> None:
     changes = {name: _column_value(value) for name, value in changes.items()}
     changes["updated_at"] = now
     User.update(**changes).where(User.id == user_id).execute()
+
+
+def update_learners(changes: Mapping[int, Mapping[str, object]], now: datetime) -> None:
+    """Write each user's changed Learner fields (`user id → {field: value}`) in one UPDATE:
+    every column changed for anyone is set by a CASE on the id, the others keep theirs."""
+    changes = {user_id: fields for user_id, fields in changes.items() if fields}
+    if not changes:
+        return
+    columns: dict[str, list[tuple[int, object]]] = {}
+    for user_id, fields in changes.items():
+        for name, value in fields.items():
+            if name == "reminder_times" and value is not None:
+                value = times_to_json(value)
+            field = User._meta.fields[name]
+            columns.setdefault(name, []).append((user_id, field.db_value(_column_value(value))))
+    assignments = {
+        User._meta.fields[name]: Case(User.id, values, User._meta.fields[name])
+        for name, values in columns.items()
+    }
+    assignments[User.updated_at] = now
+    User.update(assignments).where(User.id.in_(list(changes))).execute()
 
 
 def store_fitted_parameters(

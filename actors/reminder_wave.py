@@ -131,7 +131,7 @@ class ReminderWave(pykka.ThreadingActor):
         if not keys:
             return ()
         with connection_scope():
-            page = self._read(keys, now)
+            page = self._read_learners(keys, now)
             decided = []
             for key, due in page:
                 try:
@@ -148,7 +148,24 @@ class ReminderWave(pykka.ThreadingActor):
             self._services.metrics.reminders_sent.inc(started)
         return tuple(key for key, transition in applied if _owes(transition))
 
-    def _read(
+    def _read_learners(
+        self, keys: Sequence[SessionKey], now: datetime
+    ) -> list[tuple[SessionKey, DueLearner]]:
+        """Everything the page's decisions read; if a row cannot be read, user by user,
+        skipping whoever cannot be read."""
+        try:
+            return self._read_facts(keys, now)
+        except Exception:
+            log.exception("reminder wave: a page of %d unreadable; read one by one", len(keys))
+        page = []
+        for key in keys:
+            try:
+                page += self._read_facts([key], now)
+            except Exception:
+                log.exception("reminder wave: %s unreadable; skipped", key)
+        return page
+
+    def _read_facts(
         self, keys: Sequence[SessionKey], now: datetime
     ) -> list[tuple[SessionKey, DueLearner]]:
         """Everything the page's decisions read, in a few queries for the whole page."""

@@ -23,6 +23,7 @@ __all__ = [
     "PreparePage",
     "PromptsOwed",
     "Pulse",
+    "RecordSent",
     "Recover",
     "ReminderDue",
     "SendOwed",
@@ -191,3 +192,8 @@ class OwedSent:
     """PromptDrain → Supervisor: done with these users (sent, or left owed for their actor)."""
 
     keys: tuple[SessionKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSent:
+    """To the PromptDrain, from its sender threads: some users' messages went out; record them."""

@@ -17,15 +17,18 @@ inactive, as delivery does.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+import queue
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pykka
 
-from actors.messages import OwedSent, SendOwed, SessionKey
+from actors.messages import OwedSent, RecordSent, SendOwed, SessionKey
 from actors.services import Services
 from actors.unit_of_work import WaveWork
 from storage import cards, outbox, training, users
@@ -39,7 +42,7 @@ __all__ = ["DRAIN_BATCH", "DRAIN_SENDS", "PromptDrain"]
 
 log = logging.getLogger(__name__)
 
-DRAIN_BATCH = 16  # users per SendOwed: read in a few queries, recorded in one transaction
+DRAIN_BATCH = 16  # users per SendOwed: what they are owed is read in a few queries
 DRAIN_SENDS = 8  # users whose messages go out alongside (each waits its turn in the pacer)
 
 
@@ -60,15 +63,32 @@ class _Outcome:
     blocked: bool = False
 
 
+class Sends(Protocol):
+    """Where a user's messages are sent: `Workers` (a few threads), or inline in tests."""
+
+    def submit(self, call: Callable[[], _Outcome]) -> Future[_Outcome]: ...
+
+
 class PromptDrain(pykka.ThreadingActor):
     use_daemon_thread = True  # a call stuck in a retry never keeps the process from exiting
 
-    def __init__(self, services: Services, supervisor: pykka.ActorRef, work: WaveWork) -> None:
+    def __init__(
+        self,
+        services: Services,
+        supervisor: pykka.ActorRef,
+        work: WaveWork,
+        sends: Sends | None = None,
+    ) -> None:
         super().__init__()
         self._services = services
         self._supervisor = supervisor
         self._work = work
-        self._sends = Workers(DRAIN_SENDS, "drain")
+        self._sends = sends if sends is not None else Workers(DRAIN_SENDS, "drain")
+        self._finished: queue.SimpleQueue[tuple[_Owed, _Outcome]] = queue.SimpleQueue()
+        self._started = False
+
+    def on_start(self) -> None:
+        self._started = True
 
     def on_receive(self, message: Any) -> Any:
         match message:
@@ -77,30 +97,63 @@ class PromptDrain(pykka.ThreadingActor):
                     self.send_owed(keys)
                 except Exception:  # left owed: the user's next event or start-up sends it
                     log.exception("prompt drain: a batch of %d users failed", len(keys))
-                finally:
                     self._supervisor.tell(OwedSent(keys))
+            case RecordSent():
+                self._record_finished()
             case _:
                 log.warning("prompt drain: unknown message %r", message)
         return None
 
     def send_owed(self, keys: Sequence[SessionKey]) -> None:
-        """Read what `keys` are owed, send it, record what went out."""
+        """Read what `keys` are owed and hand each user's messages to a sender thread; each
+        user is recorded and released (OwedSent) as soon as theirs went out, so the sender
+        threads never wait for a whole batch and the pace stays the pacer's."""
         now = self._services.clock.now()
         with connection_scope():
             owed = self._read(keys, now)
         release_connection()  # nobody waits for a connection while the drain waits on Telegram
-        futures = [(item, self._sends.submit(lambda item=item: self._send(item))) for item in owed]
+        owed_keys = {item.key for item in owed}
+        nothing = tuple(key for key in keys if key not in owed_keys)
+        if nothing:
+            self._supervisor.tell(OwedSent(nothing))
+        for item in owed:
+            future = self._sends.submit(lambda item=item: self._send(item))
+            future.add_done_callback(lambda done, item=item: self._finish(item, done))
+        self._record_finished()
+
+    def _finish(self, item: _Owed, done: Future[_Outcome]) -> None:
+        """In the sender thread: queue the outcome; this actor records it (RecordSent)."""
+        outcome = done.result() if done.exception() is None else _Outcome()
+        self._finished.put((item, outcome))
+        if self._started:
+            with contextlib.suppress(pykka.ActorDeadError):  # stopping: left owed
+                self.actor_ref.tell(RecordSent())
+
+    def _record_finished(self) -> None:
+        """Record every finished user in one transaction, then release them."""
+        finished = []
+        while True:
+            try:
+                finished.append(self._finished.get_nowait())
+            except queue.Empty:
+                break
+        if not finished:
+            return
         sent_prompts, done, blocked = [], [], []
-        for item, future in futures:
-            outcome = future.result()
+        for item, outcome in finished:
             done += outcome.done_entries
             if outcome.prompt_message_id is not None:
                 sent_prompts.append((item.session, outcome.prompt_message_id))
             if outcome.blocked:
                 blocked.append(item.key.user_id)
-        if sent_prompts or done or blocked:
-            with connection_scope():
-                self._work.record_sent(sent_prompts, done, blocked, self._services.clock.now())
+        try:
+            if sent_prompts or done or blocked:
+                with connection_scope():
+                    self._work.record_sent(sent_prompts, done, blocked, self._services.clock.now())
+        except Exception:  # the prompts stay owed: a later event or start-up sends them again
+            log.exception("prompt drain: recording %d users failed", len(finished))
+        finally:
+            self._supervisor.tell(OwedSent(tuple(item.key for item, _ in finished)))
 
     def _read(self, keys: Sequence[SessionKey], now: datetime) -> list[_Owed]:
         pairs = [(key.chat_id, key.user_id) for key in keys]

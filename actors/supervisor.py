@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 ActorFactory = Callable[[SessionKey, Services, pykka.ActorRef], pykka.ActorRef]
 WaveFactory = Callable[[Services, pykka.ActorRef], tuple[pykka.ActorRef, pykka.ActorRef]]
 
-DRAIN_AHEAD = 2  # batches handed to the drain at once: it never waits for the next one
+DRAIN_AHEAD = 2 * DRAIN_BATCH  # users handed to the drain at once: it never runs dry
 
 
 def _start_user_session(key: SessionKey, services: Services, supervisor: pykka.ActorRef):
@@ -103,7 +103,7 @@ class Supervisor(pykka.ThreadingActor):
         self._waiting: OrderedDict[SessionKey, list[Any]] = OrderedDict()
         self._claimed: dict[SessionKey, list[Any]] = {}  # the wave's: messages wait here
         self._owed: OrderedDict[SessionKey, None] = OrderedDict()  # the drain queue
-        self._draining = 0  # batches handed to the drain, not back yet
+        self._draining = 0  # users handed to the drain, not back yet
         self._shutting_down = False
 
     def on_start(self) -> None:
@@ -134,7 +134,7 @@ class Supervisor(pykka.ThreadingActor):
             case PromptsOwed(keys=keys):
                 self._queue_owed(keys)
             case OwedSent(keys=keys):
-                self._draining -= 1
+                self._draining -= len(keys)
                 self._release(keys)
                 self._feed_drain()
             case LearnerChanged(key=key):
@@ -246,7 +246,7 @@ class Supervisor(pykka.ThreadingActor):
                 key, _ = self._owed.popitem(last=False)
                 self._claimed[key] = []
                 batch.append(key)
-            self._draining += 1
+            self._draining += len(batch)
             self._drain.tell(SendOwed(tuple(batch)))
 
     def _release(self, keys: tuple[SessionKey, ...]) -> None:

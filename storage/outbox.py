@@ -22,7 +22,7 @@ __all__ = [
     "unsent_for_keys",
 ]
 
-_BATCH = 400  # rows or keys per statement: well under SQLite's bound-variable limit
+_BATCH = 1000  # keys per statement (one parameter: `among`)
 
 
 # Prepared statements: they run on every grade and game attempt.
@@ -56,19 +56,19 @@ def add_to_outbox(chat_id: int, user_id: int, effects: Iterable[Effect], now: da
 
 
 def add_many_to_outbox(owed: Iterable[tuple[int, int, Effect]], now: datetime) -> None:
-    """Record (chat_id, user_id, effect)s of many users in multi-row statements; call inside
+    """Record (chat_id, user_id, effect)s of many users (one prepared statement); call inside
     the transaction of the change that owes them."""
-    rows = [
-        {
-            Outbox.chat_id: chat_id,
-            Outbox.user_id: user_id,
-            Outbox.effect: effect_to_json(effect),
-            Outbox.created_at: now,
-        }
-        for chat_id, user_id, effect in owed
-    ]
-    for batch in chunked(rows, _BATCH):
-        Outbox.insert_many(batch).execute()
+    _ADD.execute_many(
+        [
+            {
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "effect": effect_to_json(effect),
+                "created_at": now,
+            }
+            for chat_id, user_id, effect in owed
+        ]
+    )
 
 
 def unsent_for_keys(

@@ -8,19 +8,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from peewee import EXCLUDED, JSONField, Model, chunked
+from peewee import EXCLUDED, JSONField, Model
 
-from storage.prepared import Prepared, slot
+from storage.prepared import Prepared, among, slot
 
 __all__ = [
     "delete_session_row",
     "keys_condition",
     "record_prompt_message",
+    "record_prompt_messages",
     "upsert_session_row",
     "upsert_session_rows",
 ]
-
-_ROWS_PER_STATEMENT = 200  # × ~13 columns: well under SQLite's bound-variable limit
 
 _KEPT_ON_UPDATE = {"chat_id", "user_id", "created_at"}
 _UPSERTS: dict[type[Model], Prepared] = {}
@@ -36,19 +35,38 @@ def upsert_session_row(model: type[Model], values: dict[Any, Any]) -> None:
     upsert.execute(**{field.name: value for field, value in values.items()})
 
 
-def upsert_session_rows(model: type[Model], rows: list[dict[Any, Any]]) -> None:
-    """`upsert_session_row` for many rows, a few hundred per multi-row statement."""
+def upsert_session_rows(model: type[Model], rows: Sequence[dict[Any, Any]]) -> None:
+    """`upsert_session_row` for many rows: the same prepared statement, run for every row."""
     if not rows:
         return
-    updated = {
-        field: getattr(EXCLUDED, field.column_name)
-        for field in model._meta.sorted_fields
-        if field.name != "id" and field.name not in _KEPT_ON_UPDATE
-    }
-    for batch in chunked(rows, _ROWS_PER_STATEMENT):
-        model.insert_many(batch).on_conflict(
-            conflict_target=[model.chat_id, model.user_id], update=updated
-        ).execute()
+    upsert = _UPSERTS.get(model)
+    if upsert is None:
+        upsert = _UPSERTS.setdefault(model, _prepared_upsert(model))
+    upsert.execute_many([{field.name: value for field, value in row.items()} for row in rows])
+
+
+def record_prompt_messages(
+    model: type[Model], sent: Sequence[tuple[int, int, str, int, datetime]], now: datetime
+) -> None:
+    """`record_prompt_message` for many (chat_id, user_id, token, message_id, expires_at)."""
+    if not sent:
+        return
+    record = _RECORDS.get(model)
+    if record is None:
+        record = _RECORDS.setdefault(model, _prepared_record(model))
+    record.execute_many(
+        [
+            {
+                "message_id": message_id,
+                "at": now,
+                "expires_at": expires_at,
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "token": token,
+            }
+            for chat_id, user_id, token, message_id, expires_at in sent
+        ]
+    )
 
 
 def record_prompt_message(
@@ -127,4 +145,4 @@ def keys_condition(model: type[Model], keys: Sequence[tuple[int, int]]):
     user's, so the two IN lists select exactly the keys."""
     chats = sorted({chat_id for chat_id, _ in keys})
     users = sorted({user_id for _, user_id in keys})
-    return model.chat_id.in_(chats) & model.user_id.in_(users)
+    return among(model.chat_id, chats) & among(model.user_id, users)

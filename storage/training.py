@@ -16,6 +16,7 @@ from storage.session_rows import (
     upsert_session_rows,
 )
 from storage.session_rows import record_prompt_message as record_session_prompt
+from storage.session_rows import record_prompt_messages as record_session_prompts
 from wordbot.domain.training import SessionKind, TrainingSession
 
 __all__ = [
@@ -25,13 +26,14 @@ __all__ = [
     "load_training_sessions",
     "load_training_session",
     "record_prompt_message",
+    "record_prompt_messages",
     "save_training_session",
     "save_training_sessions",
     "sessions_owing_a_prompt",
 ]
 
 _Row = models.TrainingSession
-_BATCH = 400  # keys per statement: well under SQLite's bound-variable limit
+_BATCH = 1000  # keys per statement (one parameter: `among`)
 
 
 def save_training_session(
@@ -87,6 +89,20 @@ def record_prompt_message(
         now,
     )
     return saved
+
+
+def record_prompt_messages(
+    sent: Sequence[tuple[TrainingSession, int]], ttl: timedelta, now: datetime
+) -> None:
+    """`record_prompt_message` for many sessions at once (a drain's batch)."""
+    record_session_prompts(
+        _Row,
+        [
+            (session.chat_id, session.user_id, session.current_token, message_id, now + ttl)
+            for session, message_id in sent
+        ],
+        now,
+    )
 
 
 def load_training_session(chat_id: int, user_id: int, now: datetime) -> TrainingSession | None:

@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import Case, fn
+from peewee import fn
 
 from storage.models import User
+from storage.prepared import Prepared, among, slot
 from wordbot.domain.fsrs_schedule import SchedulerKind, parse_parameters
 from wordbot.domain.learner import Learner
 from wordbot.domain.reminder_times import times_from_json, times_to_json
@@ -31,6 +32,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+_UPDATES: dict[tuple[str, ...], Prepared] = {}  # by the names of the fields they set
 
 
 def _to_learner(row: User) -> Learner:
@@ -104,7 +107,7 @@ def load_learners(user_ids: Sequence[int]) -> dict[int, Learner]:
     """A page of learners by id, in one query; a row that cannot be read is left out, logged
     (one broken learner never fails a reminder wave's page)."""
     learners = {}
-    for row in User.select().where(User.id.in_(list(user_ids))):
+    for row in User.select().where(among(User.id, user_ids)):
         try:
             learners[row.id] = _to_learner(row)
         except Exception:
@@ -148,24 +151,36 @@ def update_learner(user_id: int, now: datetime, **changes) -> None:
 
 
 def update_learners(changes: Mapping[int, Mapping[str, object]], now: datetime) -> None:
-    """Write each user's changed Learner fields (`user id → {field: value}`) in one UPDATE:
-    every column changed for anyone is set by a CASE on the id, the others keep theirs."""
-    changes = {user_id: fields for user_id, fields in changes.items() if fields}
-    if not changes:
-        return
-    columns: dict[str, list[tuple[int, object]]] = {}
+    """Write each user's changed Learner fields (`user id → {field: value}`): one prepared
+    UPDATE per set of changed fields (a wave's page: one or two), run for every user."""
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
     for user_id, fields in changes.items():
+        if not fields:
+            continue
+        values = {}
         for name, value in fields.items():
             if name == "reminder_times" and value is not None:
                 value = times_to_json(value)
-            field = User._meta.fields[name]
-            columns.setdefault(name, []).append((user_id, field.db_value(_column_value(value))))
-    assignments = {
-        User._meta.fields[name]: Case(User.id, values, User._meta.fields[name])
-        for name, values in columns.items()
-    }
-    assignments[User.updated_at] = now
-    User.update(assignments).where(User.id.in_(list(changes))).execute()
+            values[name] = _column_value(value)
+        values["user_id"], values["updated_at"] = user_id, now
+        groups.setdefault(tuple(sorted(fields)), []).append(values)
+    for names, rows in groups.items():
+        _learner_update(names).execute_many(rows)
+
+
+def _learner_update(names: tuple[str, ...]) -> Prepared:
+    update = _UPDATES.get(names)
+    if update is None:
+        fields = [User._meta.fields[name] for name in names] + [User.updated_at]
+        update = _UPDATES.setdefault(
+            names,
+            Prepared(
+                lambda: User.update({field: slot(field.name, field) for field in fields}).where(
+                    User.id == slot("user_id")
+                )
+            ),
+        )
+    return update
 
 
 def store_fitted_parameters(

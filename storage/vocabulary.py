@@ -15,9 +15,10 @@ from datetime import datetime
 
 from peewee import EXCLUDED, Case, chunked, fn
 
-from storage.cards import card_from_row
-from storage.database import transaction
+from storage.cards import CARD_COLUMNS, card_from_values
+from storage.database import database, transaction
 from storage.models import GameSession, GameSessionStatistics, ReviewLog, TrainingSession, WordPair
+from storage.prepared import among
 from wordbot.domain.new_cards import new_cards_allowed, take_session_cards
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
 from wordbot.domain.training import CardOutlook
@@ -324,7 +325,7 @@ def reminder_outlooks(
     pairs are missing."""
     if not user_ids:
         return {}
-    in_page = WordPair.user.in_(list(user_ids))
+    in_page = among(WordPair.user, user_ids)
     due, new = _due_anyone(now), _new_anyone()
     counts = (
         WordPair.select(
@@ -371,17 +372,17 @@ def _ranked_session_cards(in_page, due, new, size: int) -> dict[int, tuple[list,
         .alias("place"),
     ).where(in_page & new)
     ranked = due_ranked.union_all(new_ranked).alias("ranked")
-    rows = (
-        WordPair.select(WordPair, ranked.c.place)
+    query = (
+        WordPair.select(*CARD_COLUMNS, ranked.c.place)
         .join(ranked, on=(WordPair.id == ranked.c.pair_id))
         .where(ranked.c.place <= size)
         .order_by(WordPair.user, ranked.c.place)
-        .namedtuples()
     )
     found: dict[int, tuple[list, list]] = {}
-    for row in rows:
-        due_cards, new_cards = found.setdefault(row.user, ([], []))
-        (new_cards if row.state == "new" else due_cards).append(card_from_row(row))
+    for row in database.execute(query).fetchall():  # raw: converted once, by card_from_values
+        card = card_from_values(row)
+        due_cards, new_cards = found.setdefault(row[1], ([], []))
+        (new_cards if card.schedule.state.value == "new" else due_cards).append(card)
     return found
 
 
@@ -395,7 +396,7 @@ def _introduced_since(
     rows = (
         ReviewLog.select(ReviewLog.user, ReviewLog.reviewed_at)
         .where(
-            ReviewLog.user.in_(list(user_ids))
+            among(ReviewLog.user, user_ids)
             & (ReviewLog.reviewed_at >= earliest)
             & (ReviewLog.state_before == "new")
         )

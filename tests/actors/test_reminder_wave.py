@@ -4,6 +4,7 @@ every race forced by the order messages are handed on, never by timing."""
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,7 +25,7 @@ from actors.messages import (
 from actors.prompt_drain import PromptDrain
 from actors.reminder_wave import ReminderWave
 from actors.services import Services
-from actors.supervisor import Supervisor
+from actors.supervisor import DRAIN_AHEAD, Supervisor
 from actors.unit_of_work import WaveWork
 from actors.user_session import UserSession
 from storage import training, users, vocabulary
@@ -80,6 +81,15 @@ class Direct:
         return None
 
 
+class Inline:
+    """The drain's sends, in the test's thread: done before `submit` returns."""
+
+    def submit(self, call):
+        future = Future()
+        future.set_result(call())
+        return future
+
+
 class World:
     """A Supervisor (not started: driven here) with real UserSession actors run directly, a
     real ReminderWave and PromptDrain whose messages wait in mailboxes until the test hands
@@ -94,7 +104,7 @@ class World:
         self.actors_started: list[SessionKey] = []
         work = WaveWork(self.services.rules())
         self.wave = ReminderWave(self.services, self.to_supervisor, work)
-        self.drain = PromptDrain(self.services, self.to_supervisor, work)
+        self.drain = PromptDrain(self.services, self.to_supervisor, work, sends=Inline())
         self.supervisor = Supervisor(
             self.services,
             start_actor=self._start_actor,
@@ -276,10 +286,9 @@ def test_a_user_who_writes_while_their_prompt_waits_in_the_queue_gets_it_from_th
     world = World(clock, outbound)
     clock.set(AFTERNOON)
     world.tell(DuePage((SessionKey(1, 1), SessionKey(2, 2)), AFTERNOON))
-    world.drain = world.drain  # the drain is busy: its batches wait in the mailbox
     world.wave.on_receive(world.to_wave.messages.pop(0))  # PreparePage: committed
     prepared = world.to_supervisor.take(PagePrepared)
-    world.supervisor._draining = 2  # the drain still has two batches: user 1 waits in queue
+    world.supervisor._draining = DRAIN_AHEAD  # the drain is full: user 1 waits in the queue
     world.supervisor.on_receive(prepared)
     assert world.to_drain.messages == []
     world.tell(HandleUpdate(SessionKey(1, 1), UserUpdates(1).text("hello")))  # writes first

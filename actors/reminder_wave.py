@@ -54,6 +54,7 @@ class _Pass:
     last_page_read: bool = False
     reminded: int = 0
     started: float = 0.0
+    cpu_seconds: float = 0.0  # spent by this actor's thread on the pass
 
 
 class ReminderWave(pykka.ThreadingActor):
@@ -72,19 +73,35 @@ class ReminderWave(pykka.ThreadingActor):
             case StartWave(now=now):
                 if self._pass is None:  # a pass still running finds these users anyway
                     self._pass = _Pass(now, started=time.monotonic())
-                    self._read_page()
+                    self._timed(self._read_page)
             case PreparePage(keys=keys, now=now):
-                owed: tuple[SessionKey, ...] = ()
-                try:
-                    owed = self.prepare(keys, now)
-                except Exception:  # the users stay due: the next tick finds them again
-                    log.exception("reminder wave: a page of %d users failed", len(keys))
-                finally:
-                    self._supervisor.tell(PagePrepared(keys, owed))
-                self._next_page(len(owed))
+                self._timed(lambda: self._prepare_page(keys, now))
             case _:
                 log.warning("reminder wave: unknown message %r", message)
         return None
+
+    def _prepare_page(self, keys: tuple[SessionKey, ...], now: datetime) -> None:
+        owed: tuple[SessionKey, ...] = ()
+        try:
+            owed = self.prepare(keys, now)
+        except Exception:  # the users stay due: the next tick finds them again
+            log.exception("reminder wave: a page of %d users failed", len(keys))
+        finally:
+            self._supervisor.tell(PagePrepared(keys, owed))
+        self._next_page(len(owed))
+
+    def _timed(self, step) -> None:
+        """Run `step`, adding this thread's CPU time to the pass (reported when it ends)."""
+        current, began = self._pass, time.thread_time()
+        try:
+            step()
+        finally:
+            if current is None:
+                current = self._pass
+            if current is not None:
+                current.cpu_seconds += time.thread_time() - began
+                if current is not self._pass:  # the pass ended in this step
+                    _report(current)
 
     def _read_page(self) -> None:
         """Hand the Supervisor the pass's next page (one range scan); a short page is the last."""
@@ -115,13 +132,7 @@ class ReminderWave(pykka.ThreadingActor):
             self._read_page()
 
     def _end_pass(self) -> None:
-        current, self._pass = self._pass, None
-        if current is not None and current.reminded:
-            log.info(
-                "reminder wave: %d users owed a reminder or notice, prepared in %.1f s",
-                current.reminded,
-                time.monotonic() - current.started,
-            )
+        self._pass = None
 
     # --- a page ---------------------------------------------------------------------------
 
@@ -212,6 +223,17 @@ class ReminderWave(pykka.ThreadingActor):
 
     def _moment(self, learner: Learner, now: datetime) -> Moment:
         return Moment(now, self._services.rng_for(learner.chat_id, learner.user_id), new_token)
+
+
+def _report(ended: _Pass) -> None:
+    if ended.reminded:
+        log.info(
+            "reminder wave: %d users owed a reminder or notice, prepared in %.1f s"
+            " (%.1f s of CPU in the wave's thread)",
+            ended.reminded,
+            time.monotonic() - ended.started,
+            ended.cpu_seconds,
+        )
 
 
 def _starts_session(transition: Transition) -> bool:

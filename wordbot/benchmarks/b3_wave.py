@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -148,6 +149,22 @@ class _PreparedWatch:
             connection.close()
 
 
+_WAVE_LINE = re.compile(r"reminder wave: \d+ users .* \(([\d.]+) s of CPU in the wave's thread\)")
+
+
+def _log_size(folder: Path) -> int:
+    log = folder / "wordbot.log"
+    return log.stat().st_size if log.exists() else 0
+
+
+def _wave_cpu_seconds(folder: Path, start: int) -> float | None:
+    """The CPU the wave's thread spent preparing (its summary line in the bot's log)."""
+    with (folder / "wordbot.log").open("rb") as log:
+        log.seek(start)
+        found = _WAVE_LINE.findall(log.read().decode("utf-8", "replace"))
+    return float(found[-1]) if found else None
+
+
 def _connect(url: str):
     if url.startswith("sqlite:///"):
         import sqlite3
@@ -201,6 +218,8 @@ def measure_wave(run_folder: Path, database: dict, users: int, cap_seconds: floa
         reminders = _Reminders(emulator, users)
         env = bot_environment(emulator.url, run_folder / "unused.db", **database)
         env["WORDBOT_ACTORS_MAX_LIVE"] = str(MAX_LIVE)
+        env["WORDBOT_LOGGING_LEVEL"] = "INFO"  # the wave's own summary line
+        log_start = _log_size(run_folder)
         spawned = time.perf_counter()
         process = start_bot(env, run_folder)
         peaks = _Peaks(process.pid)
@@ -221,6 +240,7 @@ def measure_wave(run_folder: Path, database: dict, users: int, cap_seconds: floa
     figures = {
         "finished": finished,
         "prepared_seconds": None if prepared.seconds is None else round(prepared.seconds, 2),
+        "wave_thread_cpu_seconds": _wave_cpu_seconds(run_folder, log_start),
         "reminded": len(arrivals),
         "seconds": round(elapsed, 2) if finished else None,
         "first_reminder_seconds": None if first is None else round(first, 2),

@@ -43,7 +43,7 @@ __all__ = ["DRAIN_BATCH", "DRAIN_SENDS", "PromptDrain"]
 log = logging.getLogger(__name__)
 
 DRAIN_BATCH = 16  # users per SendOwed: what they are owed is read in a few queries
-DRAIN_SENDS = 8  # users whose messages go out alongside (each waits its turn in the pacer)
+DRAIN_SENDS = 4  # users whose messages go out alongside (each waits its turn in the pacer)
 
 
 @dataclass(slots=True)

@@ -42,7 +42,7 @@ __all__ = ["PAGE_SIZE", "ReminderWave"]
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 1000  # due users per page: one short transaction, well under bound-variable limits
+PAGE_SIZE = 1000  # due users per page: a few queries and one short write transaction
 
 
 @dataclass(slots=True)

@@ -13,15 +13,23 @@ __all__ = [
     "Cleanup",
     "ComputeDial",
     "CountLive",
+    "DuePage",
     "EndIdleGame",
     "FitParameters",
     "HandleUpdate",
     "LearnerChanged",
+    "OwedSent",
+    "PagePrepared",
     "Passivated",
+    "PreparePage",
+    "PromptsOwed",
     "Pulse",
+    "RecordSent",
     "Recover",
     "ReminderDue",
+    "SendOwed",
     "SessionKey",
+    "StartWave",
     "StopSessions",
     "SweepIdle",
     "Tick",
@@ -132,3 +140,68 @@ class ComputeDial:
     """Work out this learner's retention dial in the background (SPEC §12), unless it is fresh."""
 
     key: SessionKey
+
+
+# --- the reminder wave (SPEC §6.3–6.5, §9 B3) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartWave:
+    """Time for a pass over the users whose reminder time has passed by `now` (Scheduler →
+    Supervisor → ReminderWave; ignored while a pass is running)."""
+
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DuePage:
+    """ReminderWave → Supervisor: a page of users due for a reminder. The Supervisor gives
+    users with an actor a ReminderDue and claims the others for the wave (PreparePage)."""
+
+    keys: tuple[SessionKey, ...]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PreparePage:
+    """Supervisor → ReminderWave: decide and apply these claimed users' reminders in bulk
+    (always sent in answer to a DuePage, even empty: it moves the pass on)."""
+
+    keys: tuple[SessionKey, ...]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PagePrepared:
+    """ReminderWave → Supervisor: the page is committed; `owed` are the users now owed a
+    prompt or a message (for the drain, or for their actor if one was asked for meanwhile)."""
+
+    keys: tuple[SessionKey, ...]
+    owed: tuple[SessionKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PromptsOwed:
+    """At start-up: users owed a training prompt or outbox messages from before a restart,
+    for the drain unless they have an actor."""
+
+    keys: tuple[SessionKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SendOwed:
+    """Supervisor → PromptDrain: send what these claimed users are owed, then OwedSent."""
+
+    keys: tuple[SessionKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OwedSent:
+    """PromptDrain → Supervisor: done with these users (sent, or left owed for their actor)."""
+
+    keys: tuple[SessionKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSent:
+    """To the PromptDrain, from its sender threads: some users' messages went out; record them."""

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import pykka
@@ -22,13 +19,13 @@ from actors.messages import (
     FitParameters,
     LearnerChanged,
     Pulse,
-    ReminderDue,
     SessionKey,
+    StartWave,
     SweepIdle,
     Tick,
 )
 from actors.services import Services
-from storage import game, import_staging, inbox, training, users
+from storage import game, import_staging, inbox, training
 from storage.database import database
 from wordbot.learning.dial import SimulatorProcess
 
@@ -36,16 +33,7 @@ __all__ = ["Metronome", "Scheduler"]
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 5000  # due users read per query; the next page is read as the queue drains
 FIT_CHECK_MINUTES = 60  # how often users due for a parameter fit are looked for
-
-
-@dataclass(slots=True)
-class _Pass:
-    """One pass over the users due at `now`; `place` is where the last page ended."""
-
-    now: datetime
-    place: tuple[datetime, int] | None = None
 
 
 class Scheduler(pykka.ThreadingActor):
@@ -61,9 +49,6 @@ class Scheduler(pykka.ThreadingActor):
         self._services = services
         self._supervisor = supervisor
         self._schedule = schedule.Scheduler()
-        self._reminder_queue: deque[SessionKey] = deque()
-        self._queued: set[SessionKey] = set()
-        self._pass: _Pass | None = None
         self._fitting = FittingWorker(
             services.settings.learning.optimize_min_reviews, self._parameters_fitted
         )
@@ -100,7 +85,6 @@ class Scheduler(pykka.ThreadingActor):
             match message:
                 case Pulse():
                     self._schedule.run_pending()
-                    self._dispatch_reminders()
                 case Tick(now=now):
                     self._on_tick(now)
                 case Cleanup(now=now):
@@ -142,47 +126,10 @@ class Scheduler(pykka.ThreadingActor):
         return guarded
 
     def _on_tick(self, now) -> None:
-        """Start a pass over the users whose next slot time has passed by `now`, unless the
-        last one is still being handed out. The queue holds a page at a time and `Pulse`
-        hands it out a few per second, so a wave never starts thousands of actors at once,
-        and the next page is read as soon as the queue drains, not a tick later."""
-        if self._pass is not None or self._reminder_queue:
-            return
-        self._pass = _Pass(now)
-        self._read_page()
-
-    def _read_page(self) -> None:
-        """Queue the next page of the pass (one indexed query); a short page ends the pass."""
-        current = self._pass
-        with database.connection_context():
-            page = users.due_for_reminder(current.now, limit=PAGE_SIZE, after=current.place)
-        for due in page:
-            key = SessionKey(due.chat_id, due.user_id)
-            if key not in self._queued:
-                self._queued.add(key)
-                self._reminder_queue.append(key)
-        if len(page) < PAGE_SIZE:
-            self._pass = None
-        else:
-            current.place = page[-1].place
-        if page:
-            log.info(
-                "scheduler: %d users due for a reminder, %d queued", len(page), len(self._queued)
-            )
-
-    def _dispatch_reminders(self) -> None:
-        """At most a second's worth of reminder messages per pulse (each reminder sends about
-        one): `max_messages_per_second`, or the paid broadcast pace when that is on."""
-        budget = max(1, int(self._services.settings.telegram.reminders_per_second))
-        while budget:
-            if not self._reminder_queue and self._pass is not None:
-                self._read_page()
-            if not self._reminder_queue:
-                return
-            key = self._reminder_queue.popleft()
-            self._queued.discard(key)
-            self._supervisor.tell(ReminderDue(key))
-            budget -= 1
+        """Time for a reminder pass over the users whose reminder time has passed by `now`: the
+        ReminderWave reads them page by page and prepares each page in bulk (a pass still
+        running ignores it; its pages find those users anyway)."""
+        self._supervisor.tell(StartWave(now))
 
     def _on_cleanup(self, now) -> None:
         """SPEC §6.6: idle games end through their user's actor (which sends the summary);

@@ -1,4 +1,15 @@
-"""The Supervisor: routes messages by SessionKey to UserSession actors, starting and passivating them."""
+"""The Supervisor: routes messages by SessionKey to UserSession actors, starting and passivating
+them, and owns the hand-over between a user's actor and the reminder wave (SPEC §6.3–6.5, §9).
+
+Users due for a reminder who have an actor get ReminderDue in it. The others are claimed for
+the wave: the ReminderWave prepares them in bulk, then the PromptDrain sends what they are
+owed. Exactly one of {the drain, the user's actor} sends a given owed prompt:
+
+* claimed (being prepared, or in a batch handed to the drain): a message for the user waits
+  here, in order, until PagePrepared / OwedSent, then goes to their actor as usual;
+* prepared, waiting in the drain queue: a message for the user takes them out of the queue,
+  and their actor sends the prompt (every change of an actor pays what the session owes).
+"""
 
 from __future__ import annotations
 
@@ -14,17 +25,27 @@ import pykka
 
 from actors.messages import (
     CountLive,
+    DuePage,
     EndIdleGame,
     HandleUpdate,
     LearnerChanged,
+    OwedSent,
+    PagePrepared,
     Passivated,
+    PreparePage,
+    PromptsOwed,
     Recover,
     ReminderDue,
+    SendOwed,
     SessionKey,
+    StartWave,
     StopSessions,
     SweepIdle,
 )
+from actors.prompt_drain import DRAIN_BATCH, PromptDrain
+from actors.reminder_wave import ReminderWave
 from actors.services import Services
+from actors.unit_of_work import WaveWork
 from actors.user_session import UserSession
 
 __all__ = ["Supervisor"]
@@ -32,12 +53,22 @@ __all__ = ["Supervisor"]
 log = logging.getLogger(__name__)
 
 ActorFactory = Callable[[SessionKey, Services, pykka.ActorRef], pykka.ActorRef]
+WaveFactory = Callable[[Services, pykka.ActorRef], tuple[pykka.ActorRef, pykka.ActorRef]]
 
-REMINDER_WINDOW = 8  # reminders handled at once by actors started only for them
+DRAIN_AHEAD = 2 * DRAIN_BATCH  # users handed to the drain at once: it never runs dry
 
 
 def _start_user_session(key: SessionKey, services: Services, supervisor: pykka.ActorRef):
     return UserSession.start(key, services, supervisor)
+
+
+def _start_wave(services: Services, supervisor: pykka.ActorRef):
+    """The ReminderWave and the PromptDrain, sharing one WaveWork."""
+    work = WaveWork(services.rules(), services.writer)
+    return (
+        ReminderWave.start(services, supervisor, work),
+        PromptDrain.start(services, supervisor, work),
+    )
 
 
 @dataclass(slots=True)
@@ -55,16 +86,33 @@ class _Stopping:
 
 
 class Supervisor(pykka.ThreadingActor):
-    def __init__(self, services: Services, start_actor: ActorFactory = _start_user_session) -> None:
+    def __init__(
+        self,
+        services: Services,
+        start_actor: ActorFactory = _start_user_session,
+        start_wave: WaveFactory = _start_wave,
+    ) -> None:
         super().__init__()
         self._services = services
         self._start_actor = start_actor
+        self._start_wave = start_wave
+        self._wave: pykka.ActorRef | None = None
+        self._drain: pykka.ActorRef | None = None
         self._live: OrderedDict[SessionKey, _Live] = OrderedDict()
         self._stopping: dict[SessionKey, _Stopping] = {}
         self._waiting: OrderedDict[SessionKey, list[Any]] = OrderedDict()
-        self._reminders: OrderedDict[SessionKey, ReminderDue] = OrderedDict()
-        self._reminding: set[SessionKey] = set()
+        self._claimed: dict[SessionKey, list[Any]] = {}  # the wave's: messages wait here
+        self._owed: OrderedDict[SessionKey, None] = OrderedDict()  # the drain queue
+        self._draining = 0  # users handed to the drain, not back yet
         self._shutting_down = False
+
+    def on_start(self) -> None:
+        self._wave, self._drain = self._start_wave(self._services, self.actor_ref)
+
+    def on_stop(self) -> None:
+        for ref in (self._wave, self._drain):
+            if ref is not None:
+                ref.stop(block=False)
 
     @property
     def _settings(self):
@@ -74,8 +122,21 @@ class Supervisor(pykka.ThreadingActor):
         match message:
             case HandleUpdate(key=key) | Recover(key=key) | EndIdleGame(key=key):
                 self._deliver(key, message)
-            case ReminderDue():
-                self._remind(message)
+            case ReminderDue(key=key):
+                self._deliver(key, message)
+            case StartWave():
+                if not self._shutting_down and self._wave is not None:
+                    self._wave.tell(message)
+            case DuePage(keys=keys, now=now):
+                self._claim_page(keys, now)
+            case PagePrepared(keys=keys, owed=owed):
+                self._page_prepared(keys, owed)
+            case PromptsOwed(keys=keys):
+                self._queue_owed(keys)
+            case OwedSent(keys=keys):
+                self._draining -= len(keys)
+                self._release(keys)
+                self._feed_drain()
             case LearnerChanged(key=key):
                 if key in self._live:  # an actor started later reads the learner anyway
                     self._deliver(key, message)
@@ -95,6 +156,11 @@ class Supervisor(pykka.ThreadingActor):
         if self._shutting_down:  # after StopSessions nothing starts again
             _complete(message)
             return
+        claimed = self._claimed.get(key)
+        if claimed is not None:  # the wave prepares or sends for this user right now
+            claimed.append(message)
+            return
+        self._owed.pop(key, None)  # the actor sends what the drain would have
         stopping = self._stopping.get(key)
         if stopping is not None:
             stopping.buffered.append(message)
@@ -126,41 +192,68 @@ class Supervisor(pykka.ThreadingActor):
             self._live.pop(key, None)
             self._deliver(key, message)
 
-    def _remind(self, message: ReminderDue) -> None:
-        """A user with an actor gets the reminder in it. Anyone else waits in line (once) for
-        one of REMINDER_WINDOW actors started only for a reminder and stopped right after
-        it, so a wave neither fills the threads nor lines up thousands of actors on the
-        database at once, and each Passivated lets the next one in."""
-        key = message.key
-        if key in self._live or key in self._stopping or key in self._waiting:
-            self._deliver(key, message)
-            return
-        self._reminders.setdefault(key, message)
-        self._start_reminders()
+    # --- the reminder wave -------------------------------------------------------------------
 
-    def _start_reminders(self) -> None:
+    def _has_actor(self, key: SessionKey) -> bool:
+        return key in self._live or key in self._stopping or key in self._waiting
+
+    def _claim_page(self, keys: tuple[SessionKey, ...], now: datetime) -> None:
+        """Users with an actor are reminded there; the others are claimed for the wave."""
+        claimed = []
+        for key in keys:
+            if key in self._claimed or key in self._owed:
+                continue  # already the wave's
+            if self._has_actor(key):
+                self._deliver(key, ReminderDue(key))
+                continue
+            self._claimed[key] = []
+            claimed.append(key)
+        if self._wave is not None:
+            self._wave.tell(PreparePage(tuple(claimed), now))
+
+    def _page_prepared(self, keys: tuple[SessionKey, ...], owed: tuple[SessionKey, ...]) -> None:
+        """A user who wrote meanwhile gets their messages in their actor, which sends what the
+        wave prepared; the others owed something wait for the drain."""
+        owed_keys = set(owed)
+        for key in keys:
+            buffered = self._claimed.pop(key, None)
+            if buffered:
+                for message in buffered:
+                    self._deliver(key, message)
+            elif key in owed_keys:
+                self._owed[key] = None
+        self._feed_drain()
+
+    def _queue_owed(self, keys: tuple[SessionKey, ...]) -> None:
+        """At start-up: owed prompts and messages go to the drain, or to an actor if one runs."""
+        for key in keys:
+            if key in self._claimed or self._has_actor(key):
+                self._deliver(key, Recover(key))
+            else:
+                self._owed[key] = None
+        self._feed_drain()
+
+    def _feed_drain(self) -> None:
+        """Claim the next users in the drain queue and hand them over, a batch at a time."""
         while (
-            self._reminders
+            self._owed
+            and self._drain is not None
             and not self._shutting_down
-            and len(self._reminding) < REMINDER_WINDOW
-            and self._threads() < self._settings.max_live
+            and self._draining < DRAIN_AHEAD
         ):
-            key, message = self._reminders.popitem(last=False)
-            if key in self._live or key in self._stopping or key in self._waiting:
+            batch = []
+            while self._owed and len(batch) < DRAIN_BATCH:
+                key, _ = self._owed.popitem(last=False)
+                self._claimed[key] = []
+                batch.append(key)
+            self._draining += len(batch)
+            self._drain.tell(SendOwed(tuple(batch)))
+
+    def _release(self, keys: tuple[SessionKey, ...]) -> None:
+        """The wave is done with these users: what waited for them goes to their actors."""
+        for key in keys:
+            for message in self._claimed.pop(key, None) or ():
                 self._deliver(key, message)
-                continue
-            try:
-                ref = self._start_actor(key, self._services, self.actor_ref)
-                ref.tell(message)
-            except Exception:  # e.g. no thread left: this reminder comes round again
-                log.exception("supervisor: cannot start an actor for %s", key)
-                continue
-            self._stopping[key] = _Stopping(ref.actor_urn)
-            self._reminding.add(key)
-            ref.stop(block=False)
-        full = self._threads() >= self._settings.max_live
-        if self._reminders and full and self._live and not self._stopping:
-            self._passivate(next(iter(self._live)))  # its Passivated lets the wave go on
 
     def _threads(self) -> int:
         """User actor threads: live ones and those asked to stop that have not finished yet."""
@@ -207,11 +300,9 @@ class Supervisor(pykka.ThreadingActor):
         if stopping is None or stopping.actor_urn != urn:
             return
         del self._stopping[key]
-        self._reminding.discard(key)
         for message in stopping.buffered:
             self._deliver(key, message)
         self._start_waiting()
-        self._start_reminders()
 
     def _stop_all(self, timeout: float) -> None:
         self._shutting_down = True
@@ -223,8 +314,11 @@ class Supervisor(pykka.ThreadingActor):
             for message in messages:
                 _complete(message)
         self._waiting.clear()
-        self._reminders.clear()
-        self._reminding.clear()
+        for messages in self._claimed.values():
+            for message in messages:
+                _complete(message)
+        self._claimed.clear()
+        self._owed.clear()  # still owed in the database: sent at the next start
         futures = [entry.ref.stop(block=False) for entry in self._live.values()]
         self._live.clear()
         deadline = time.monotonic() + timeout

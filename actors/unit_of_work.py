@@ -61,8 +61,9 @@ from wordbot.decide.transition import (
     Write,
 )
 from wordbot.domain.pairs import PairInput, StagedPairs
+from wordbot.domain.training import TrainingSession
 
-__all__ = ["UnitOfWork"]
+__all__ = ["UnitOfWork", "WaveWork"]
 
 log = logging.getLogger(__name__)
 
@@ -273,3 +274,67 @@ class UnitOfWork:
 
 def _nothing() -> None:
     return None
+
+
+class WaveWork:
+    """A reminder wave's units of work (SPEC §6.3–6.5, §9 B3): a page of learners' reminder
+    transitions applied in one short transaction of multi-row statements (the sessions, their
+    owed messages, one UPDATE of the learners), and what the drain sent recorded in another.
+    A session saved here owes its prompt (no message id) until the drain or the learner's
+    actor sends it, exactly as start-up replay knows it (`sessions_owing_a_prompt`)."""
+
+    def __init__(self, rules: Rules, writer: Writer | None = None) -> None:
+        self._rules = rules
+        self._writer = writer if writer is not None else InlineWriter()
+
+    def apply_page(self, decided: Sequence[tuple[SessionKey, Transition]], now: datetime) -> None:
+        """Commit every learner's reminder transition at once, or nothing."""
+        deletes: list[tuple[int, int]] = []
+        sessions: list[TrainingSession] = []
+        changes: dict[int, dict[str, object]] = {}
+        owed = []
+        for key, transition in decided:
+            if transition.prompt is not None or transition.answer is not None:
+                raise TypeError(f"a wave sends no prompt or answer itself: {transition!r}")
+            for write in transition.writes:
+                match write:
+                    case DeleteTraining():
+                        deletes.append((key.chat_id, key.user_id))
+                    case SaveTraining(session=session):
+                        sessions.append(session)
+                    case UpdateLearner(changes=changed):
+                        changes.setdefault(key.user_id, {}).update(changed)
+                    case _:
+                        raise TypeError(f"a wave cannot apply {write!r}")
+            owed += [(key.chat_id, key.user_id, effect) for effect in transition.owed]
+
+        def unit() -> None:
+            training.delete_training_sessions(deletes)
+            training.save_training_sessions(sessions, self._rules.training_ttl, now)
+            users.update_learners(changes, now)
+            outbox.add_many_to_outbox(owed, now)
+
+        release_connection()  # the page's reads are done: the writer writes it
+        self._writer.run(unit, alone=True)  # a page: never lengthens its neighbours' batch
+
+    def record_sent(
+        self,
+        sent_prompts: Sequence[tuple[TrainingSession, int]],
+        sent_entries: Sequence[int],
+        blocked_user_ids: Sequence[int],
+        now: datetime,
+    ) -> None:
+        """After the drain sent a batch, in one transaction: each prompt's message id (only
+        then do its buttons count; a session that moved on meanwhile is left alone), the
+        outbox entries that went, and the users who blocked the bot marked inactive."""
+
+        def unit() -> None:
+            outbox.mark_sent(sent_entries)
+            for session, message_id in sent_prompts:
+                training.record_prompt_message(session, message_id, self._rules.training_ttl, now)
+            users.update_learners(
+                {user_id: {"inactive": True} for user_id in blocked_user_ids}, now
+            )
+
+        release_connection()
+        self._writer.run(unit)

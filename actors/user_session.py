@@ -66,8 +66,7 @@ from wordbot.decide.training import (
     decide_undo,
     is_last_card,
     is_undo_press,
-    owed_training_prompt,
-    scheduler_config,
+    learners_owed_prompt,
     stale_press,
 )
 from wordbot.decide.transition import (
@@ -174,7 +173,7 @@ class UserSession(pykka.ThreadingActor):
             game = None  # it owes its summary, not a prompt
         lang = supported_language(self._cache.learner(now).language)
         for owed in (
-            self._owed_training_prompt(now, lang),
+            self._owed_training_prompt(now),
             game_rules.owed_game_prompt(game, lang=lang),
         ):
             if owed is not None and owed.target not in targets:
@@ -184,16 +183,14 @@ class UserSession(pykka.ThreadingActor):
         for step in after:
             step()
 
-    def _owed_training_prompt(self, now, lang: str):
+    def _owed_training_prompt(self, now):
         """The prompt the session owes, its buttons labelled for the current card."""
         session = self._cache.training(now)
         if session is None or session.current_message_id is not None:
             return None
         pair_id = session.current_pair_id
         card = self._cache.cards([pair_id]).get(pair_id)
-        config = scheduler_config(self._cache.learner(now))
-        undo = self._cache.learner(now).undo
-        return owed_training_prompt(session, card, config, now, lang=lang, undo=undo)
+        return learners_owed_prompt(self._cache.learner(now), session, card, now)
 
     def _snapshot(self, moment: Moment, card_ids=()) -> Snapshot:
         return self._cache.snapshot(moment.now, card_ids)

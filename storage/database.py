@@ -21,6 +21,7 @@ __all__ = [
     "connection_scope",
     "database",
     "deferred_writes",
+    "flush_held_writes",
     "is_sqlite",
     "open_database",
     "require_postgres_driver",
@@ -166,6 +167,13 @@ def write_later(sql: str, params: list) -> bool:
         return False
     held.append((sql, params))
     return True
+
+
+def flush_held_writes() -> None:
+    """Send the held writes now: for a caller about to use a cursor of its own (executemany),
+    which `_flushing_first` does not see, so every statement still runs in order."""
+    if _deferred.statements:
+        _flush()
 
 
 def _flush() -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from peewee import chunked
+
 from storage import models
-from storage.session_rows import delete_session_row, upsert_session_row
+from storage.session_rows import delete_session_row, keys_condition, upsert_session_row
 from storage.session_rows import record_prompt_message as record_session_prompt
 from wordbot.domain.game import GameCard, GameScore
 from wordbot.domain.game_session import GameSession
@@ -17,6 +20,7 @@ __all__ = [
     "games_owing_a_prompt",
     "idle_games",
     "load_game",
+    "load_games",
     "record_prompt_message",
     "save_game",
     "start_statistics",
@@ -24,6 +28,7 @@ __all__ = [
 
 _Row = models.GameSession
 _Stats = models.GameSessionStatistics
+_BATCH = 1000  # keys per statement (one parameter: `among`)
 
 
 def start_statistics(chat_id: int, user_id: int, now: datetime) -> int:
@@ -84,6 +89,22 @@ def load_game(chat_id: int, user_id: int) -> GameSession | None:
     row = _Row.get_or_none((_Row.chat_id == chat_id) & (_Row.user_id == user_id))
     if row is None:
         return None
+    return _game(row)
+
+
+def load_games(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], GameSession]:
+    """The game rows of many (chat_id, user_id)s, expired or not, a few hundred per query."""
+    wanted = set(keys)
+    found = {}
+    for batch in chunked(sorted(wanted), _BATCH):
+        in_batch = keys_condition(_Row, batch)
+        for row in _Row.select().where(in_batch):
+            if (row.chat_id, row.user_id) in wanted:
+                found[(row.chat_id, row.user_id)] = _game(row)
+    return found
+
+
+def _game(row: _Row) -> GameSession:
     return GameSession(
         chat_id=row.chat_id,
         user_id=row.user_id,

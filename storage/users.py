@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import JSONField, fn
 
 from storage.models import User
-from storage.prepared import Prepared, slot
+from storage.prepared import Prepared, among, slot
 from wordbot.domain.fsrs_schedule import SchedulerKind, parse_parameters
 from wordbot.domain.learner import Learner
 from wordbot.domain.reminder_times import times_from_json, times_to_json
@@ -23,12 +24,18 @@ __all__ = [
     "count_learners",
     "ensure_learner",
     "load_learner",
+    "load_learners",
     "due_for_reminder",
     "store_fitted_parameters",
     "update_learner",
+    "update_learners",
 ]
 
 log = logging.getLogger(__name__)
+
+# One prepared UPDATE per set of columns, by their names: a grade writes the undo record on
+# every press, a wave's page one or two sets for all its users.
+_UPDATES: dict[tuple[str, ...], Prepared] = {}
 
 
 def _to_learner(row: User) -> Learner:
@@ -98,6 +105,18 @@ def load_learner(user_id: int) -> Learner | None:
     return None if row is None else _to_learner(row)
 
 
+def load_learners(user_ids: Sequence[int]) -> dict[int, Learner]:
+    """A page of learners by id, in one query; a row that cannot be read is left out, logged
+    (one broken learner never fails a reminder wave's page)."""
+    learners = {}
+    for row in User.select().where(among(User.id, user_ids)):
+        try:
+            learners[row.id] = _to_learner(row)
+        except Exception:
+            log.exception("user %s: learner row unreadable; left out", row.id)
+    return learners
+
+
 def ensure_learner(
     user_id: int, chat_id: int, now: datetime, language: str | None = None
 ) -> Learner:
@@ -129,15 +148,7 @@ def update_learner(user_id: int, now: datetime, **changes) -> None:
     if changes.get("reminder_times") is not None:
         changes["reminder_times"] = times_to_json(changes["reminder_times"])
     values = {name: _column_value(value) for name, value in changes.items()}
-    names = tuple(sorted(values))
-    update = _UPDATES.get(names)
-    if update is None:
-        update = _UPDATES.setdefault(names, _prepared_update(names))
-    update.execute(user_id=user_id, updated_at=now, **values)
-
-
-# One prepared UPDATE per set of columns: a grade writes the undo record on every press.
-_UPDATES: dict[tuple[str, ...], Prepared] = {}
+    _learner_update(tuple(sorted(values))).execute(user_id=user_id, updated_at=now, **values)
 
 
 def _prepared_update(names: tuple[str, ...]) -> Prepared:
@@ -155,6 +166,31 @@ def _prepared_update(names: tuple[str, ...]) -> Prepared:
 def _json_text(value):
     """A JSON column's value as text (SQLite stores it, PostgreSQL casts it); None is NULL."""
     return None if value is None else json.dumps(value)
+
+
+def update_learners(changes: Mapping[int, Mapping[str, object]], now: datetime) -> None:
+    """Write each user's changed Learner fields (`user id → {field: value}`): one prepared
+    UPDATE per set of changed fields (a wave's page: one or two), run for every user."""
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+    for user_id, fields in changes.items():
+        if not fields:
+            continue
+        values = {}
+        for name, value in fields.items():
+            if name == "reminder_times" and value is not None:
+                value = times_to_json(value)
+            values[name] = _column_value(value)
+        values["user_id"], values["updated_at"] = user_id, now
+        groups.setdefault(tuple(sorted(fields)), []).append(values)
+    for names, rows in groups.items():
+        _learner_update(names).execute_many(rows)
+
+
+def _learner_update(names: tuple[str, ...]) -> Prepared:
+    update = _UPDATES.get(names)
+    if update is None:
+        update = _UPDATES.setdefault(names, _prepared_update(names))
+    return update
 
 
 def store_fitted_parameters(

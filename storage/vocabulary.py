@@ -9,16 +9,19 @@ user's daily limit and the UTC start of their day; the review_log rows with `sta
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import EXCLUDED, Case, chunked, fn
 
-from storage.database import transaction
+from storage.cards import CARD_COLUMNS, card_from_values
+from storage.database import database, transaction
 from storage.models import GameSession, GameSessionStatistics, ReviewLog, TrainingSession, WordPair
-from wordbot.domain.new_cards import new_cards_allowed
+from storage.prepared import among
+from wordbot.domain.new_cards import new_cards_allowed, take_session_cards
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
+from wordbot.domain.training import CardOutlook
 from wordbot.domain.word_list import search_key
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "last_graded_at",
     "list_pair_ids",
     "list_pairs_for_export",
+    "reminder_outlooks",
     "review_outlook",
     "select_cards_for_session",
     "stored_word2",
@@ -202,28 +206,30 @@ def select_cards_for_session(
 
     The due part is a range scan of the `(user_id, due_at)` index; new cards have no due_at.
     """
-    due = list(
-        WordPair.select(WordPair.id)
+    due = [
+        pair_id
+        for (pair_id,) in WordPair.select(WordPair.id)
         .where(_due(user_id, now))
         .order_by(WordPair.due_at, WordPair.id)
         .limit(size)
         .tuples()
-    )
-    chosen = [pair_id for (pair_id,) in due]
-    wanted = size - len(chosen)
+    ]
+    wanted = size - len(due)
+    room = None
     if wanted > 0 and new_limit is not None:
         introduced = count_introduced_since(user_id, new_limit.day_start)
-        wanted = new_cards_allowed(introduced, new_limit.per_day, wanted)
-    if wanted > 0:
-        fresh = (
-            WordPair.select(WordPair.id)
+        room = new_cards_allowed(introduced, new_limit.per_day, wanted)
+    fresh: list[int] = []
+    if wanted > 0 and room != 0:
+        fresh = [
+            pair_id
+            for (pair_id,) in WordPair.select(WordPair.id)
             .where(_new(user_id))
             .order_by(WordPair.new_rank, WordPair.id)
-            .limit(wanted)
+            .limit(wanted if room is None else room)
             .tuples()
-        )
-        chosen.extend(pair_id for (pair_id,) in fresh if pair_id not in chosen)
-    return chosen
+        ]
+    return take_session_cards(due, fresh, size, room)
 
 
 def count_introduced_since(user_id: int, since: datetime) -> int:
@@ -246,18 +252,11 @@ def list_pair_ids(user_id: int) -> list[int]:
 
 
 def _due(user_id: int, now: datetime):
-    return (
-        (WordPair.user == user_id)
-        & (WordPair.due_at <= now)
-        & (WordPair.state.in_(["learning", "review"]))
-        & (WordPair.suspended == False)  # noqa: E712 - SQL, not Python
-    )
+    return (WordPair.user == user_id) & _due_anyone(now)
 
 
 def _new(user_id: int):
-    return (
-        (WordPair.user == user_id) & (WordPair.state == "new") & (WordPair.suspended == False)  # noqa: E712 - SQL, not Python
-    )
+    return (WordPair.user == user_id) & _new_anyone()
 
 
 def count_due(user_id: int, now: datetime) -> int:
@@ -314,3 +313,117 @@ def last_graded_at(user_id: int) -> datetime | None:
         .first()
     )
     return None if latest is None else latest.last_reviewed_at
+
+
+def reminder_outlooks(
+    user_ids: Sequence[int], now: datetime, size: int, day_starts: Mapping[int, datetime]
+) -> dict[int, CardOutlook]:
+    """A page of learners' cards as their reminders see them, in three queries for the whole
+    page: the counts per learner; every learner's first `size` due cards (oldest due first)
+    and first `size` new ones (by new_rank, id), ranked by one window query; and the new
+    cards introduced since each learner's day began (`day_starts`, UTC). Learners without
+    pairs are missing."""
+    if not user_ids:
+        return {}
+    in_page = among(WordPair.user, user_ids)
+    due, new = _due_anyone(now), _new_anyone()
+    counts = (
+        WordPair.select(
+            WordPair.user,
+            fn.COUNT(WordPair.id),
+            fn.SUM(Case(None, [(due, 1)], 0)),
+            fn.SUM(Case(None, [(new, 1)], 0)),
+            fn.MAX(WordPair.last_reviewed_at),
+        )
+        .where(in_page)
+        .group_by(WordPair.user)
+        .tuples()
+    )
+    cards_of = _ranked_session_cards(in_page, due, new, size)
+    introduced = _introduced_since(user_ids, day_starts)
+    outlooks = {}
+    for user_id, pairs, due_count, new_count, last_graded in counts:
+        due_cards, new_cards = cards_of.get(user_id, ([], []))
+        outlooks[user_id] = CardOutlook(
+            pairs=pairs,
+            due=due_count or 0,
+            new=new_count or 0,
+            last_graded_at=_as_datetime(last_graded),
+            due_cards=tuple(due_cards),
+            new_cards=tuple(new_cards),
+            introduced_today=introduced.get(user_id, 0),
+        )
+    return outlooks
+
+
+def _ranked_session_cards(in_page, due, new, size: int) -> dict[int, tuple[list, list]]:
+    """Per learner: the first `size` due cards and the first `size` new ones (SPEC §4.2's
+    orders), one query: two ranked selections of pair ids, joined back to their rows."""
+    due_ranked = WordPair.select(
+        WordPair.id.alias("pair_id"),
+        fn.ROW_NUMBER()
+        .over(partition_by=[WordPair.user], order_by=[WordPair.due_at, WordPair.id])
+        .alias("place"),
+    ).where(in_page & due)
+    new_ranked = WordPair.select(
+        WordPair.id.alias("pair_id"),
+        fn.ROW_NUMBER()
+        .over(partition_by=[WordPair.user], order_by=[WordPair.new_rank, WordPair.id])
+        .alias("place"),
+    ).where(in_page & new)
+    ranked = due_ranked.union_all(new_ranked).alias("ranked")
+    query = (
+        WordPair.select(*CARD_COLUMNS, ranked.c.place)
+        .join(ranked, on=(WordPair.id == ranked.c.pair_id))
+        .where(ranked.c.place <= size)
+        .order_by(WordPair.user, ranked.c.place)
+    )
+    found: dict[int, tuple[list, list]] = {}
+    for row in database.execute(query).fetchall():  # raw: converted once, by card_from_values
+        card = card_from_values(row)
+        due_cards, new_cards = found.setdefault(row[1], ([], []))
+        (new_cards if card.schedule.state.value == "new" else due_cards).append(card)
+    return found
+
+
+def _introduced_since(
+    user_ids: Sequence[int], day_starts: Mapping[int, datetime]
+) -> dict[int, int]:
+    """New cards first graded since each learner's day began (SPEC §12's daily limit)."""
+    if not day_starts:
+        return {}
+    earliest = min(day_starts.values())
+    rows = (
+        ReviewLog.select(ReviewLog.user, ReviewLog.reviewed_at)
+        .where(
+            among(ReviewLog.user, user_ids)
+            & (ReviewLog.reviewed_at >= earliest)
+            & (ReviewLog.state_before == "new")
+        )
+        .tuples()
+    )
+    introduced: dict[int, int] = {}
+    for user_id, reviewed_at in rows:
+        start = day_starts.get(user_id)
+        if start is not None and reviewed_at >= start:
+            introduced[user_id] = introduced.get(user_id, 0) + 1
+    return introduced
+
+
+def _as_datetime(value) -> datetime | None:
+    """MAX() of a datetime column: SQLite gives back the stored text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return WordPair.last_reviewed_at.python_value(value)
+
+
+def _due_anyone(now: datetime):
+    return (
+        (WordPair.due_at <= now)
+        & (WordPair.state.in_(["learning", "review"]))
+        & (WordPair.suspended == False)  # noqa: E712 - SQL, not Python
+    )
+
+
+def _new_anyone():
+    return (WordPair.state == "new") & (WordPair.suspended == False)  # noqa: E712 - SQL, not Python

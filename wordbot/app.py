@@ -11,7 +11,7 @@ from telebot import apihelper
 from telebot.types import BotCommand
 
 from actors.intake import Intake
-from actors.messages import CountLive, Recover, SessionKey, StopSessions
+from actors.messages import CountLive, PromptsOwed, Recover, SessionKey, StopSessions
 from actors.scheduler import Metronome, Scheduler
 from actors.services import Services
 from actors.supervisor import Supervisor
@@ -226,15 +226,25 @@ class Application:
             log.info("removed %d staged rows of imports cut short by the last run", removed)
 
     def _recover_owed(self, supervisor: pykka.ActorRef) -> None:
-        """Users owed messages or a prompt by a crash get them now, not at their next message."""
+        """Users owed messages or a prompt by a crash (a reminder wave cut short among them)
+        get them now, not at their next message: training prompts and outbox messages through
+        the paced drain, a game's prompt through the user's actor."""
         with database.connection_context():
-            keys = set(outbox.keys_with_unsent())
-            keys.update(training.sessions_owing_a_prompt(self.clock.now()))
-            keys.update(game.games_owing_a_prompt(self.clock.now()))
-        for chat_id, user_id in sorted(keys):
+            now = self.clock.now()
+            drained = set(outbox.keys_with_unsent())
+            drained.update(training.sessions_owing_a_prompt(now))
+            games = set(game.games_owing_a_prompt(now))
+        drained -= games
+        if drained:
+            keys = tuple(SessionKey(chat_id, user_id) for chat_id, user_id in sorted(drained))
+            supervisor.tell(PromptsOwed(keys))
+        for chat_id, user_id in sorted(games):
             supervisor.tell(Recover(SessionKey(chat_id, user_id)))
-        if keys:
-            log.info("recovering %d users owed messages from before a restart", len(keys))
+        if drained or games:
+            log.info(
+                "recovering %d users owed messages from before a restart",
+                len(drained) + len(games),
+            )
 
     @staticmethod
     def _stop_supervisor(supervisor: pykka.ActorRef) -> None:

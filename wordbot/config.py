@@ -147,13 +147,6 @@ class TelegramSettings:
     paid_broadcast: bool = False
     paid_broadcast_per_second: float = field(default=1000.0, metadata=_check(_positive))
 
-    @property
-    def reminders_per_second(self) -> float:
-        """How fast reminders go out: the paid broadcast pace when it is on, else the global one."""
-        if self.paid_broadcast:
-            return self.paid_broadcast_per_second
-        return self.max_messages_per_second
-
 
 @dataclass(frozen=True, slots=True)
 class DatabaseSettings:

@@ -201,61 +201,6 @@ def test_actor_threads_never_exceed_max_live_even_while_actors_are_stopping():
         pykka.ActorRegistry.stop_all(block=False)
 
 
-class Reminded(pykka.ThreadingActor):
-    """A stand-in UserSession for reminders: records the users reminded, counts how many of
-    its kind are alive at once."""
-
-    def __init__(self, key, record, supervisor):
-        super().__init__()
-        self.key, self.record, self.supervisor = key, record, supervisor
-
-    def on_start(self):
-        with self.record.lock:
-            self.record.alive += 1
-            self.record.peak = max(self.record.peak, self.record.alive)
-
-    def on_receive(self, message):
-        with self.record.lock:
-            self.record.reminded.append(message.key.user_id)
-
-    def on_stop(self):
-        from actors.messages import Passivated
-
-        with self.record.lock:
-            self.record.alive -= 1
-            if len(self.record.reminded) == self.record.expected:
-                self.record.done.set()
-        self.supervisor.tell(Passivated(self.key, self.actor_urn))
-
-
-def test_a_reminder_wave_runs_a_few_actors_at_a_time_each_stopped_after_its_reminder():
-    from types import SimpleNamespace
-
-    from actors.supervisor import REMINDER_WINDOW
-
-    record = SimpleNamespace(
-        lock=threading.Lock(), alive=0, peak=0, reminded=[], expected=50, done=threading.Event()
-    )
-    settings = Settings(actors=ActorsSettings(idle_seconds=60, max_live=100))
-
-    def start(key, services, supervisor):
-        return Reminded.start(key, record, supervisor)
-
-    supervisor = Supervisor.start(Services(settings, FakeClock(), outbound=None), start)
-    try:
-        for user in range(1, 51):
-            supervisor.tell(ReminderDue(SessionKey(user, user)))
-        supervisor.tell(ReminderDue(SessionKey(50, 50)))  # already waiting: once is enough
-        assert record.done.wait(WAIT)
-        assert sorted(record.reminded) == list(range(1, 51))
-        assert 1 <= record.peak <= REMINDER_WINDOW
-        assert live(supervisor) == 0
-    finally:
-        supervisor.ask(StopSessions(5), timeout=WAIT)
-        supervisor.stop()
-        pykka.ActorRegistry.stop_all(block=False)
-
-
 def test_a_reminder_for_a_user_with_a_live_actor_goes_to_that_actor(world):
     supervisor, _, log = world
     deliver(supervisor, 1, "hi").get(timeout=WAIT)

@@ -22,6 +22,8 @@ def test_b3_reminds_every_user_and_reports_consistent_figures(capsys):
     assert wave["finished"] is True
     assert wave["reminded"] == USERS
     assert wave["seconds"] >= wave["first_reminder_seconds"] > 0
+    assert 0 < wave["prepared_seconds"] <= wave["seconds"] + 0.5  # polled every 0.1 s
+    assert wave["wave_thread_cpu_seconds"] > 0
     assert wave["peak_rss_mb"] > 0 and wave["peak_threads"] > 0
     assert wave["count_429"] == 0  # no limits enforced in the wave
     assert 0 < paced["reminded"] <= USERS

@@ -159,17 +159,16 @@ def test_paid_broadcast_switch_from_the_environment(text, expected):
     assert settings.telegram.paid_broadcast is expected
 
 
-def test_paid_broadcast_from_toml_sets_the_reminder_pace(tmp_path):
+def test_paid_broadcast_from_toml(tmp_path):
     path = _write(tmp_path, "[telegram]\npaid_broadcast = true\npaid_broadcast_per_second = 500\n")
     telegram = load_settings(path, environ={}).telegram
     assert (telegram.paid_broadcast, telegram.paid_broadcast_per_second) == (True, 500.0)
-    assert telegram.reminders_per_second == 500.0
 
 
-def test_reminders_keep_the_global_pace_while_paid_broadcast_is_off():
+def test_paid_broadcast_stays_off_when_only_its_pace_is_set():
     telegram = load_settings(environ={"WORDBOT_TELEGRAM_PAID_BROADCAST_PER_SECOND": "900"}).telegram
     assert telegram.paid_broadcast is False
-    assert telegram.reminders_per_second == telegram.max_messages_per_second == 25.0
+    assert telegram.paid_broadcast_per_second == 900.0
 
 
 def test_shortcut_env_vars_override_the_file(tmp_path):

@@ -5,7 +5,9 @@ Reminder times are the learner's own (`reminder_times`, in their IANA zone); a l
 edited them has the configured slots with their old morning/afternoon/evening flags.
 
 Pure. Facts from storage come in: the review outlook (pairs, due, new), when the user last
-graded, and the cards a reminder session would take (selected as for /review).
+graded, and the cards a reminder session would take (selected as for /review). A reminder
+wave reads them for a page of learners at once (`DueLearner`) and decides each with the same
+`decide_reminder` (`decide_reminders`).
 """
 
 from __future__ import annotations
@@ -26,19 +28,23 @@ from wordbot.decide.transition import (
 )
 from wordbot.domain import reminder_times as times_rules
 from wordbot.domain.learner import Learner
+from wordbot.domain.new_cards import new_cards_allowed, take_session_cards
 from wordbot.domain.reminder_times import ReminderTime, default_reminder_times
 from wordbot.domain.slots import Slot
-from wordbot.domain.training import Card, SessionKind
+from wordbot.domain.training import Card, CardOutlook, SessionKind
 from wordbot.effects import SendText
 from wordbot.rendering import training as texts
 
 __all__ = [
+    "DueLearner",
     "ReminderFacts",
     "decide_reminder",
+    "decide_due_learner",
     "decide_unblocked",
     "decide_user_active",
     "enabled_slots",
     "next_reminder_at",
+    "reminder_facts",
     "reminder_times_of",
 ]
 
@@ -50,6 +56,50 @@ class ReminderFacts:
     new: int
     last_graded_at: datetime | None
     candidates: Sequence[Card] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DueLearner:
+    """One learner of a reminder wave's page, read in bulk: their snapshot (learner, active
+    training session, game) and their cards as a reminder sees them."""
+
+    snapshot: Snapshot
+    outlook: CardOutlook
+
+
+def reminder_facts(learner: Learner, outlook: CardOutlook) -> ReminderFacts:
+    """The facts `decide_reminder` reads, from a learner's cards read in bulk: the same
+    counts, daily new-card limit and session selection (SPEC §4.2, §12) as one learner's
+    queries give (`take_session_cards`, `new_cards_allowed`)."""
+    new = outlook.new
+    if new:
+        new = new_cards_allowed(outlook.introduced_today, learner.new_cards_per_day, new)
+    candidates: list[Card] = []
+    if outlook.due or new:
+        size = learner.cards_per_session
+        due_ids = [card.pair_id for card in outlook.due_cards]
+        wanted = size - min(size, len(due_ids))
+        room = None
+        if wanted > 0:
+            room = new_cards_allowed(outlook.introduced_today, learner.new_cards_per_day, wanted)
+        fresh_ids = [card.pair_id for card in outlook.new_cards]
+        by_id = {card.pair_id: card for card in (*outlook.due_cards, *outlook.new_cards)}
+        chosen = take_session_cards(due_ids, fresh_ids, size, room)
+        candidates = [by_id[pair_id] for pair_id in chosen]
+    return ReminderFacts(
+        pairs=outlook.pairs,
+        due=outlook.due,
+        new=new,
+        last_graded_at=outlook.last_graded_at,
+        candidates=candidates,
+    )
+
+
+def decide_due_learner(due: DueLearner, rules: Rules, moment: Moment) -> Transition:
+    """One learner of a wave's page: `decide_reminder` on their facts read in bulk."""
+    return decide_reminder(
+        due.snapshot, reminder_facts(due.snapshot.learner, due.outlook), rules, moment
+    )
 
 
 def enabled_slots(learner: Learner) -> list[Slot]:

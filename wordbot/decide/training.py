@@ -43,6 +43,7 @@ from wordbot.domain.srs import CardSchedule, Grade
 from wordbot.domain.training import Card, SessionKind, TrainingSession, advance
 from wordbot.domain.undo import UndoRecord
 from wordbot.effects import AnswerCallback, EditPrompt, Effect, RemoveKeyboard, SendText
+from wordbot.i18n import supported_language
 from wordbot.rendering import training as texts
 from wordbot.rendering import vocabulary as common_texts
 
@@ -57,6 +58,7 @@ __all__ = [
     "is_undo_press",
     "new_session",
     "offers_snooze",
+    "learners_owed_prompt",
     "owed_training_prompt",
     "scheduler_config",
     "stale_press",
@@ -366,6 +368,21 @@ def owed_training_prompt(
         broadcast=session.opens_with_reminder,
     )
     return Prompt(PromptTarget.TRAINING, session.current_token, message)
+
+
+def learners_owed_prompt(
+    learner: Learner, session: TrainingSession | None, card: Card | None, now: datetime
+) -> Prompt | None:
+    """The prompt a learner's session owes, as their actor and a wave's drain both send it:
+    in their language, its buttons labelled by their scheduler, with their undo."""
+    return owed_training_prompt(
+        session,
+        card,
+        scheduler_config(learner),
+        now,
+        lang=supported_language(learner.language),
+        undo=learner.undo,
+    )
 
 
 def scheduler_config(learner: Learner) -> SchedulerConfig:

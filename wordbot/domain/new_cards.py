@@ -10,11 +10,18 @@ Decisions where the SPEC is silent:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 
 from wordbot.domain.learner import Learner
 
-__all__ = ["DEFAULT_NEW_CARDS_PER_DAY", "learner_zone", "new_cards_allowed", "user_day"]
+__all__ = [
+    "DEFAULT_NEW_CARDS_PER_DAY",
+    "learner_zone",
+    "new_cards_allowed",
+    "take_session_cards",
+    "user_day",
+]
 
 DEFAULT_NEW_CARDS_PER_DAY = 20
 
@@ -39,3 +46,19 @@ def new_cards_allowed(introduced_today: int, new_cards_per_day: int, wanted: int
     """How many of `wanted` new cards a session may take when `introduced_today` were already
     introduced in the user's day (never negative)."""
     return max(0, min(wanted, new_cards_per_day - introduced_today))
+
+
+def take_session_cards(
+    due: Sequence[int], fresh: Sequence[int], size: int, new_room: int | None
+) -> list[int]:
+    """SPEC §4.2: the pair ids a session takes: due cards first (`due` oldest-due first), then
+    new ones (`fresh` by new_rank, id), `size` in all; at most `new_room` new ones (None: no
+    daily limit). One rule for the per-user query and the bulk reminder wave."""
+    chosen = list(due[:size])
+    wanted = size - len(chosen)
+    if new_room is not None:
+        wanted = min(wanted, max(0, new_room))
+    if wanted > 0:
+        taken = set(chosen)
+        chosen.extend(pair_id for pair_id in fresh[:wanted] if pair_id not in taken)
+    return chosen

@@ -28,10 +28,11 @@ Decisions where the SPEC is silent (those of `slots.py` kept where they still ap
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from wordbot.domain.slots import SlotTimes
@@ -108,6 +109,7 @@ def parse_clock_time(text: str) -> time | None:
     return time(int(match[1]), int(match[2]))
 
 
+@lru_cache(maxsize=64)
 def default_reminder_times(
     slot_times: SlotTimes, *, morning: bool = True, afternoon: bool = True, evening: bool = True
 ) -> tuple[ReminderTime, ...]:
@@ -235,9 +237,18 @@ def latest_due_reminder(
 
 def _occurrences(
     times: Sequence[ReminderTime], zone: tzinfo, first_day: date, last_day: date
-) -> Iterator[DueReminder]:
+) -> tuple[DueReminder, ...]:
     """Every enabled time on every local date from `first_day` to `last_day`, one per instant."""
-    enabled = sorted({item.at.replace(tzinfo=None) for item in times if item.enabled})
+    enabled = tuple(sorted({item.at.replace(tzinfo=None) for item in times if item.enabled}))
+    return _occurrences_of(enabled, zone, first_day, last_day)
+
+
+@lru_cache(maxsize=1024)
+def _occurrences_of(
+    enabled: tuple[time, ...], zone: tzinfo, first_day: date, last_day: date
+) -> tuple[DueReminder, ...]:
+    """Remembered: a reminder wave asks the same few for every learner."""
+    found: list[DueReminder] = []
     seen: set[datetime] = set()
     day = first_day
     while day <= last_day:
@@ -245,8 +256,9 @@ def _occurrences(
             fires_at = occurrence_instant(day, at, zone)
             if fires_at not in seen:
                 seen.add(fires_at)
-                yield DueReminder(at, day, fires_at)
+                found.append(DueReminder(at, day, fires_at))
         day += timedelta(days=1)
+    return tuple(found)
 
 
 def _sorted(times: Iterable[ReminderTime]) -> tuple[ReminderTime, ...]:

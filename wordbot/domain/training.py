@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from wordbot.domain.srs import CardSchedule
 
-__all__ = ["Card", "SessionKind", "TrainingSession", "advance"]
+__all__ = ["Card", "CardOutlook", "SessionKind", "TrainingSession", "advance"]
 
 
 class SessionKind(StrEnum):
@@ -83,3 +84,19 @@ class Card:
     word1: str
     word2: str
     schedule: CardSchedule
+
+
+@dataclass(frozen=True, slots=True)
+class CardOutlook:
+    """One learner's cards as a reminder sees them, read in bulk for a wave (SPEC §6.3–6.5):
+    counts of pairs, due and new cards (before the day's new-card limit), when they last
+    graded, the first due cards (oldest due first), the first new ones (by new_rank, id) and
+    how many new cards their day has introduced so far."""
+
+    pairs: int = 0
+    due: int = 0
+    new: int = 0
+    last_graded_at: datetime | None = None
+    due_cards: Sequence[Card] = ()
+    new_cards: Sequence[Card] = ()
+    introduced_today: int = 0

@@ -229,7 +229,7 @@ def _report(ended: _Pass) -> None:
     if ended.reminded:
         log.info(
             "reminder wave: %d users owed a reminder or notice, prepared in %.1f s"
-            " (%.1f s of CPU in the wave's thread)",
+            " (%.3f s of CPU in the wave's thread)",
             ended.reminded,
             time.monotonic() - ended.started,
             ended.cpu_seconds,

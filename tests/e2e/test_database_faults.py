@@ -26,6 +26,9 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.postgres,
     pytest.mark.skipif(not POSTGRES_URL, reason=POSTGRES_SKIP_REASON),
+    # each bot here runs in a schema of the shared test database, so they share its one
+    # instance lock (SPEC §7.6, per database): under xdist (README) one worker runs them all
+    pytest.mark.xdist_group("shared_postgres_database"),
 ]
 
 USER = 3003

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.databases import BACKENDS, migrated_database
+from tests.support.databases import BACKENDS, MigratedTemplates, migrated_database
 from tests.support.updates import restart_ids
 
 
@@ -14,10 +14,18 @@ def _fresh_update_ids():
     restart_ids()
 
 
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory):
+    """What migrating an empty database makes, made once a test process; `db` hands it out."""
+    templates = MigratedTemplates(tmp_path_factory.mktemp("migrated"))
+    yield templates
+    templates.close()
+
+
 @pytest.fixture(params=BACKENDS)
-def db(request, tmp_path):
+def db(request, tmp_path, migrated_templates):
     """A migrated database on each backend (PostgreSQL skipped with a reason when not configured)."""
-    yield from migrated_database(request.param, tmp_path)
+    yield from migrated_database(request.param, tmp_path, migrated_templates)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -16,6 +16,7 @@ from storage import import_staging, vocabulary
 from storage.models import ImportStaging, ReviewLog, WordPair
 from tests.support.outbound import RecordingOutbound
 from tests.support.updates import UserUpdates, sent_prompts
+from wordbot.benchmarks.seed import seed_new_pairs
 from wordbot.config import Settings
 from wordbot.decide.vocabulary import STAGED_IMPORT_ABOVE
 from wordbot.domain.csv_export import export_csv
@@ -93,8 +94,8 @@ def test_a_small_import_is_written_by_the_unit_of_work_alone(actor, outbound, ch
 
 def test_a_refused_big_import_stages_nothing_and_writes_nothing(actor, outbound, chunks):
     send(actor, _user.command("start"))
-    have = [PairInput(f"have {n}", "x") for n in range(MAX_PAIRS_PER_USER - 600)]
-    vocabulary.upsert_pairs(USER, have, actor._services.clock.now(), actor._rng)
+    have = [(f"have {n}", "x") for n in range(MAX_PAIRS_PER_USER - 600)]
+    seed_new_pairs(USER, have, actor._services.clock.now())
     summary = import_file(actor, outbound, words(601))
     assert "20000" in summary.replace(",", "") and "Imported" not in summary
     assert chunks == []

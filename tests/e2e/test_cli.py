@@ -97,3 +97,13 @@ def test_unreachable_database_stops_start_up_with_one_line(tmp_path):
     assert result.returncode == 1
     assert "database is unavailable" in result.stderr
     assert "secret-token" not in result.stderr
+
+
+def test_the_bot_starts_without_importing_the_chart_library(tmp_path):
+    """matplotlib (with numpy) costs over a second a start: only a /stats picture imports it."""
+    probe = "import sys, wordbot.app; print(sorted({'matplotlib', 'numpy'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -18,6 +18,7 @@ import pytest
 from tests.support.bot_process import E2E_TOKEN, BotProcess
 from tests.support.chat_steps import next_prompt, press_and_see_edit
 from tests.support.databases import POSTGRES_SKIP_REASON, POSTGRES_URL
+from tests.support.e2e_databases import e2e_database
 from tests.support.tcp_proxy import TcpProxy
 from wordbot.domain.fsrs_schedule import SchedulerConfig, fuzz_for, schedule_grade
 from wordbot.domain.srs import CardSchedule, Grade
@@ -50,11 +51,19 @@ SESSION_COLUMNS = "pair_ids, current_index, current_token, reviewed_count, kind"
 
 
 @pytest.fixture
-def admin():
-    """A direct connection to the real server, bypassing the proxy."""
+def own_database(tmp_path):
+    """A database of the test's own on the test server. The instance lock (SPEC §7.6) is one
+    per database: in the shared test database a bot of another test or another run (xdist's
+    other worker, another checkout's suite) would hold it and this bot would be refused."""
+    yield from e2e_database("postgresql", tmp_path)
+
+
+@pytest.fixture
+def admin(own_database):
+    """A direct connection to the test's database, bypassing the proxy."""
     import psycopg2
 
-    connection = psycopg2.connect(POSTGRES_URL)
+    connection = psycopg2.connect(own_database.url)
     connection.autocommit = True
     yield connection
     connection.close()
@@ -78,10 +87,10 @@ def proxy():
 
 
 @pytest.fixture
-def database_url(proxy, schema):
-    """The test server's URL, through the proxy, with the fresh schema as search_path
+def database_url(proxy, own_database, schema):
+    """The test's database, through the proxy, with the fresh schema as search_path
     (playhouse.db_url hands query parameters such as `options` to psycopg2)."""
-    parts = urlsplit(POSTGRES_URL)
+    parts = urlsplit(own_database.url)
     userinfo = parts.netloc.rpartition("@")[0]
     netloc = f"{proxy.host}:{proxy.port}"
     query = parse_qsl(parts.query) + [("options", f"-csearch_path={schema}")]

@@ -40,7 +40,8 @@ from wordbot.emulator import BotApiEmulator
 from wordbot.emulator.records import BotMessage
 from wordbot.emulator.users import UserChat
 
-pytestmark = pytest.mark.e2e
+# One bot for the module, its cases in order: under xdist (README) all on one worker.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("hostile_arena")]
 
 VICTIM = 7_000_001
 VICTIM_PAIRS = {"house": "casa", "dog": "perro", "cat": "gato"}

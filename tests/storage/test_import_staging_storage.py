@@ -9,6 +9,7 @@ import pytest
 from storage import import_staging, users, vocabulary
 from storage.database import database
 from storage.models import ImportStaging, WordPair
+from wordbot.benchmarks.seed import seed_new_pairs
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput, StagedPairs
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -128,12 +129,7 @@ def test_apply_refuses_an_incomplete_staging_and_writes_nothing(learners):
 
 
 def test_apply_refuses_to_go_over_the_pair_limit(learners):
-    vocabulary.upsert_pairs(
-        USER,
-        _pairs([(f"old{n}", "x") for n in range(MAX_PAIRS_PER_USER - 2)]),
-        NOW,
-        random.Random(1),
-    )
+    seed_new_pairs(USER, [(f"old{n}", "x") for n in range(MAX_PAIRS_PER_USER - 2)], NOW)
     staged = _stage([("old1", "changed"), ("n1", "y"), ("n2", "y"), ("n3", "y")])
     with pytest.raises(vocabulary.TooManyPairs):
         import_staging.apply_staged_pairs(USER, staged, NOW)

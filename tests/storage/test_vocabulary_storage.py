@@ -7,6 +7,7 @@ import pytest
 
 from storage import users, vocabulary
 from storage.models import TrainingSession, WordPair
+from wordbot.benchmarks.seed import seed_new_pairs
 from wordbot.domain.pairs import MAX_PAIRS_PER_USER, PairInput
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -50,8 +51,14 @@ def test_identical_pair_counts_as_unchanged(learner):
 
 
 def test_import_over_the_pair_limit_writes_nothing(learner):
-    rows = [(f"w{i}", "x") for i in range(MAX_PAIRS_PER_USER)]
-    _upsert(rows)
+    """Filled to exactly the limit (the last pairs by upsert, in three statements; the rest
+    seeded in bulk), an import with one more new pair is refused and writes nothing."""
+    last = 2 * vocabulary._BATCH + 1
+    seed_new_pairs(USER, [(f"w{i}", "x") for i in range(MAX_PAIRS_PER_USER - last)], NOW)
+    assert (
+        _upsert([(f"w{i}", "x") for i in range(MAX_PAIRS_PER_USER - last, MAX_PAIRS_PER_USER)]).new
+        == last
+    )
     with pytest.raises(vocabulary.TooManyPairs):
         _upsert([("w1", "changed"), ("one-more", "y")])
     assert vocabulary.count_pairs(USER) == MAX_PAIRS_PER_USER

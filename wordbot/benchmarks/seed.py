@@ -2,6 +2,7 @@
 
     seed(url, SeedPlan(users=100_000, cards=20), now)            # B3: a reminder wave
     seed_mid_session_learners(path, 100_000, fresh=20, now=now)   # B4: persisted sessions
+    seed_new_pairs(user_id, pairs, now)                           # tests: a full vocabulary
 
 Learner ids are `first_user_id …`, each in its private chat (chat_id == user_id, as the
 emulator's `private_chat`). Card ids are known: learner `u`'s cards follow each other in id
@@ -27,6 +28,7 @@ from peewee import fn
 from storage.database import close_database, database, is_sqlite, open_database
 from storage.migrate import migrate
 from storage.models import ALL_MODELS, TrainingSession, User, WordPair
+from wordbot.domain.word_list import search_key
 from wordbot.rendering.training import prompt_text
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "prompt_message_id",
     "seed",
     "seed_mid_session_learners",
+    "seed_new_pairs",
     "session_token",
 ]
 
@@ -114,6 +117,28 @@ def seed(url: str, plan: SeedPlan, now: datetime) -> SeedReport:
         training_sessions=sessions,
         seconds=time.perf_counter() - began,
     )
+
+
+def seed_new_pairs(user_id: int, pairs: Iterable[tuple[str, str]], now: datetime) -> None:
+    """New cards (word1, word2) for a learner who exists, in the database open now, as
+    `vocabulary.upsert_pairs` writes them (their new_rank is their order here, not random):
+    for tests that need a vocabulary near the size limit, without paying peewee's query
+    building for each of 20,000 rows."""
+    fields = (
+        WordPair.user,
+        WordPair.word1,
+        WordPair.word2,
+        WordPair.word1_key,
+        WordPair.word2_key,
+        WordPair.new_rank,
+        WordPair.created_at,
+        WordPair.updated_at,
+    )
+    rows = (
+        (user_id, word1, word2, search_key(word1), search_key(word2), rank, now, now)
+        for rank, (word1, word2) in enumerate(pairs)
+    )
+    _insert(WordPair, fields, rows)
 
 
 def empty_postgres(url: str) -> None:

@@ -14,10 +14,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 from wordbot.domain.stats import DayCount
 
 __all__ = ["CHART_PIXELS", "ChartLabels", "render_stats_png"]
@@ -54,6 +50,10 @@ def render_stats_png(
     labels: ChartLabels | None = None,
 ) -> bytes:
     """The two panels as PNG bytes; the last review day and the first due day are today."""
+    # matplotlib (with numpy) takes over a second to import: only a process that draws pays it
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     labels = labels or ChartLabels()
     figure = Figure(figsize=(CHART_INCHES, CHART_INCHES), dpi=CHART_DPI)
     canvas = FigureCanvasAgg(figure)
@@ -102,6 +102,8 @@ def _panel(
     axes.set_ylabel(y_label, fontsize=12, color=_TEXT)
     axes.set_xlim(-1.2, max(len(series), 1) - 0.3)
     axes.set_ylim(0, max(counts, default=0) * 1.2 or 1)
+    from matplotlib.ticker import MaxNLocator
+
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     ticks = _tick_positions(len(series), today_index)
     axes.set_xticks(ticks)

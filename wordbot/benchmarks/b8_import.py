@@ -162,15 +162,14 @@ def measure(url: str, pairs: int, runs: int, neighbours: int) -> dict:
         users.ensure_learner(USER, USER, NOW)
         holds = WriterHolds(real)
         results: dict[str, dict[str, list[dict]]] = {}
-        with database.connection_context():
-            for _ in range(runs):
-                for way, chunked in (("chunked", True), ("one_transaction", False)):
-                    _clear_user()
-                    new = _import(_parsed(pairs, ""), chunked, rng, holds)
-                    changed = _import(_parsed(pairs, "!"), chunked, rng, holds)
-                    assert WordPair.select().where(WordPair.user == USER).count() == pairs
-                    results.setdefault("new_pairs", {}).setdefault(way, []).append(new)
-                    results.setdefault("all_updated", {}).setdefault(way, []).append(changed)
+        for _ in range(runs):
+            for way, chunked in (("chunked", True), ("one_transaction", False)):
+                _clear_user()
+                new = _import(_parsed(pairs, ""), chunked, rng, holds)
+                changed = _import(_parsed(pairs, "!"), chunked, rng, holds)
+                assert WordPair.select().where(WordPair.user == USER).count() == pairs
+                results.setdefault("new_pairs", {}).setdefault(way, []).append(new)
+                results.setdefault("all_updated", {}).setdefault(way, []).append(changed)
         figures = {
             scenario: {way: _summary(measured) for way, measured in ways.items()}
             for scenario, ways in results.items()

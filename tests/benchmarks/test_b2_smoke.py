@@ -46,7 +46,7 @@ def test_b2_grades_on_both_bots_and_reports_consistent_figures(capsys):
 
 
 def test_b2_compares_fsrs_learners_with_sm2_learners(capsys):
-    argv = ["--users", "2", "--seconds", "1", "--warmup", "0.5", "--sm2-too"]
+    argv = ["--users", "3", "--seconds", "2", "--warmup", "1", "--sm2-too"]
     assert b2_throughput.main(argv) == 0
     report = json.loads(capsys.readouterr().out)
     fsrs, sm2 = report["runs"]["sqlite"], report["runs"]["sqlite_sm2"]

@@ -48,6 +48,8 @@ def test_b3_paid_reminders_are_paid_broadcasts_and_replies_are_not(capsys):
     assert paid["replies"]["presses"] == paid["replies"]["replies"] == 3
     assert paid["replies"]["paid"] == 0
     assert paid["seconds"] >= paid["first_reminder_seconds"] > 0
+    assert 0 < paid["prepared_seconds"] <= paid["seconds"] + 0.5  # polled every 0.1 s
+    assert paid["wave_thread_cpu_seconds"] > 0
     assert paid["emulator_cpu_seconds"] >= 0 and paid["bot_cpu_seconds"] > 0
     assert 0 < paid["busiest_second"] <= USERS
     assert report["met"]["count_429"] and report["met"]["reminders_paid"]

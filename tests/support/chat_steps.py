@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["WAIT", "add_pairs", "next_prompt", "press_and_see_edit"]
 
-WAIT = 15.0
+WAIT = 60.0  # a bound that catches a hang; a kill and restart on a loaded machine take 15 s+
 
 
 def add_pairs(chat, pairs: dict[str, str]) -> None:

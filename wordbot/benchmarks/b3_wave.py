@@ -425,17 +425,21 @@ def measure_paid(
             WORDBOT_TELEGRAM_PAID_BROADCAST="true",
             WORDBOT_TELEGRAM_PAID_BROADCAST_PER_SECOND=str(paid_rate),
             WORDBOT_ACTORS_MAX_LIVE=str(MAX_LIVE),
+            WORDBOT_LOGGING_LEVEL="INFO",  # the wave's own summary line
             **database,
         )
+        log_start = _log_size(run_folder)
         cpu_before = time.process_time()
         spawned = time.perf_counter()
         process = start_bot(env, run_folder)
         peaks = _Peaks(process.pid)
+        prepared = _PreparedWatch(database, users, spawned)
         try:
             finished = reminders.all_in.wait(cap_seconds)
             elapsed = time.perf_counter() - spawned
             emulator_cpu = time.process_time() - cpu_before
         finally:
+            prepared.stop()
             replies.stop()
             peaks.stop()
             stop_bot(process)
@@ -454,6 +458,8 @@ def measure_paid(
         "reminders_paid": reminders.paid,
         "paid_broadcasts": count_paid,
         "seconds": round(elapsed, 2) if finished else None,
+        "prepared_seconds": None if prepared.seconds is None else round(prepared.seconds, 2),
+        "wave_thread_cpu_seconds": _wave_cpu_seconds(run_folder, log_start),
         "first_reminder_seconds": None if first is None else round(first, 2),
         "reminders_per_second": round(rate, 1),
         "busiest_second": _busiest_second(arrivals),
